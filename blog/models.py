@@ -1,0 +1,218 @@
+import string
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .markup import html_to_text, render_markdown, truncate_words
+
+LETTERS = string.ascii_uppercase
+LETTER_CHOICES = [(letter, letter) for letter in LETTERS]
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """The only way public pages see posts: published and due (scheduled ones wait)."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return self.select_related("author", "challenge").prefetch_related("tags", "categories")
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)
+        super().save(*args, **kwargs)
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)
+        super().save(*args, **kwargs)
+
+
+class Challenge(models.Model):
+    """One year of a letter-a-day challenge, such as "Blogging from A to Z" 2018."""
+
+    name = models.CharField(max_length=200, default="Blogging from A to Z")
+    year = models.PositiveSmallIntegerField()
+    theme = models.CharField(max_length=200, blank=True)
+    hashtag = models.CharField(max_length=50, blank=True, default="atozchallenge")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "year"], name="challenge_unique_name_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.year}"
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, allow_unicode=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    body = models.TextField(help_text="Markdown.", blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    excerpt = models.TextField(
+        blank=True, help_text="Shown in lists and previews; taken from the body when empty."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="A date in the future schedules the post: it appears on its own at that time.",
+    )
+    # The day in the post's address (in the site's time zone), kept in step with published_at
+    # on every save so that the slug can be unique per day in the database.
+    published_on = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    categories = models.ManyToManyField(Category, blank=True, related_name="posts")
+    allow_comments = models.BooleanField(default=True)
+    challenge = models.ForeignKey(
+        Challenge, null=True, blank=True, on_delete=models.PROTECT, related_name="posts"
+    )
+    challenge_letter = models.CharField(max_length=1, blank=True, choices=LETTER_CHOICES)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["published_on", "slug"],
+                name="post_unique_slug_per_day",
+                violation_error_message="Another post published on that day has this slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["challenge", "challenge_letter"],
+                condition=models.Q(challenge__isnull=False),
+                name="post_one_per_challenge_letter",
+                violation_error_message="This challenge already has a post for that letter.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(challenge__isnull=True, challenge_letter="")
+                    | models.Q(challenge__isnull=False, challenge_letter__in=list(LETTERS))
+                ),
+                name="post_letter_goes_with_challenge",
+                violation_error_message="A challenge post needs a letter from A to Z, "
+                "and a letter needs a challenge.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
+                name="post_published_has_date",
+                violation_error_message="A published post needs a publication date.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:200] or "post"
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        self.published_on = self._day_published()
+        self.body_html = render_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "published_on"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.published_at is None:
+            return reverse("blog:draft", kwargs={"pk": self.pk})
+        day = self.published_on or timezone.localtime(self.published_at).date()
+        return reverse(
+            "blog:post_detail",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    def clean(self):
+        super().clean()
+        if self.challenge_id and not self.challenge_letter:
+            raise ValidationError({"challenge_letter": "Choose the letter this post is for."})
+        if self.challenge_letter and not self.challenge_id:
+            raise ValidationError({"challenge": "A letter belongs to a challenge: choose one."})
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        self.published_on = self._day_published()
+        # The form has no published_on field, so Django skips this constraint in forms: check here.
+        same_day = Post.objects.filter(published_on=self.published_on, slug=self.slug)
+        if self.published_on and self.slug and same_day.exclude(pk=self.pk).exists():
+            raise ValidationError({"slug": "Another post published on that day has this slug."})
+
+    def _day_published(self):
+        return timezone.localtime(self.published_at).date() if self.published_at else None
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def summary(self, words=50):
+        return self.excerpt or truncate_words(html_to_text(self.body_html), words)
+
+    def other_letter_posts(self):
+        """Published posts for the same letter in other years of the same challenge."""
+        if not self.challenge_id:
+            return Post.objects.none()
+        return (
+            Post.objects.published()
+            .filter(challenge__name=self.challenge.name, challenge_letter=self.challenge_letter)
+            .exclude(pk=self.pk)
+            .order_by("-challenge__year")
+        )

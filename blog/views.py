@@ -1,0 +1,81 @@
+import datetime
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView
+
+from .models import Post
+
+# Related rows the post templates show; named, so blog/ needs no import of reviews/.
+REVIEW_RELATIONS = ["review__documentary", "review__watched_service"]
+REVIEW_PREFETCHES = [
+    "review__documentary__directors",
+    "review__documentary__production_companies",
+    "review__also_available_on",
+]
+
+
+def with_reviews(queryset):
+    return (
+        queryset.for_listing()
+        .select_related(*REVIEW_RELATIONS)
+        .prefetch_related(*REVIEW_PREFETCHES)
+    )
+
+
+class PublishedPostMixin:
+    def get_queryset(self):
+        return with_reviews(Post.objects.published())
+
+
+class PostListView(PublishedPostMixin, ListView):
+    template_name = "blog/post_list.html"
+    context_object_name = "posts"
+    paginate_by = settings.BLOG_POSTS_PER_PAGE
+
+
+class PostDetailView(DetailView):
+    """A post at its dated address. Staff also see drafts and scheduled posts there."""
+
+    template_name = "blog/post_detail.html"
+    context_object_name = "post"
+
+    def get_queryset(self):
+        posts = Post.objects.all() if self.request.user.is_staff else Post.objects.published()
+        return with_reviews(posts).prefetch_related("review__also_like_documentaries")
+
+    def get_object(self, queryset=None):
+        try:
+            day = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        except (ValueError, OverflowError) as exc:
+            raise Http404("No such date.") from exc
+        return get_object_or_404(self.get_queryset(), published_on=day, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_preview"] = not self.object.is_public
+        context["other_letter_posts"] = self.object.other_letter_posts().select_related(
+            "challenge", *REVIEW_RELATIONS
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class DraftPreviewView(PostDetailView):
+    """Staff preview of a post that has no address yet (a draft without a date)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise Http404("No such post.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

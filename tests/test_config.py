@@ -1,0 +1,101 @@
+"""Settings from the environment, the database tuning, the demo loader."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from blog.models import Post
+from reviews.demo import load_demo
+from reviews.models import Documentary, Review
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x7Qp" * 12,
+    "DJANGO_ALLOWED_HOSTS": "reviews.example.com",
+    "DJANGO_SECURE_HTTPS": "1",
+    "DJANGO_STATIC_MANIFEST": "1",
+}
+
+
+def _manage(*args, env=None):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION_ENV, "DJANGO_DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_off_without_a_secret_key_refuses_to_start(tmp_path):
+    result = _manage("check", env={"DJANGO_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_sqlite_is_tuned_for_concurrent_writers():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite tuning applies to the SQLite leg only")
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 5000
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_sqlite_file_database_uses_wal(tmp_path):
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])",
+        env={"DJANGO_DEBUG": "1", "DJANGO_DATA_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wal"
+
+
+def test_database_url_selects_postgresql():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['HOST'])",
+        env={"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://postgres@db.example:5432/reviews"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "reviews", "db.example"]
+
+
+@pytest.mark.django_db
+def test_demo_content_loads_twice_without_duplicates():
+    load_demo()
+    counts = (Post.objects.count(), Review.objects.count(), Documentary.objects.count())
+    load_demo()
+    assert (Post.objects.count(), Review.objects.count(), Documentary.objects.count()) == counts
+    assert Review.objects.filter(post__challenge_letter="A").count() == 4
