@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, Challenge, Post, Tag
+from .models import Category, Challenge, Page, Post, Tag
 
 
 @admin.register(Tag)
@@ -44,3 +44,12 @@ class PostAdmin(admin.ModelAdmin):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("author", request.user.pk)
         return initial
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "status", "show_in_menu", "updated_at"]
+    list_filter = ["status", "show_in_menu"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "body", "status", "published_at", "show_in_menu"]

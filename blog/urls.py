@@ -15,4 +15,6 @@ urlpatterns = [
         name="post_detail",
     ),
     path("preview/<int:pk>/", views.DraftPreviewView.as_view(), name="draft"),
+    # Keep last: a page's slug would otherwise shadow every other address.
+    path("<uslug:slug>/", views.PageDetailView.as_view(), name="page_detail"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from .models import Post
+from .models import Page, Post
 
 # Related rows the post templates show; named, so blog/ needs no import of reviews/.
 REVIEW_RELATIONS = ["review__documentary", "review__watched_service"]
@@ -79,3 +79,13 @@ class DraftPreviewView(PostDetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class PageDetailView(DetailView):
+    """A standalone page; drafts answer 404 to everyone."""
+
+    template_name = "blog/page_detail.html"
+    context_object_name = "page"
+
+    def get_queryset(self):
+        return Page.objects.published()
