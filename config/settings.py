@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "blog",
     "reviews",
     "comments",
+    "comments.spam",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,10 @@ SITE_ID = 1
 BLOG_TITLE = os.environ.get("BLOG_TITLE", "A to Z Documentaries")
 BLOG_TAGLINE = os.environ.get("BLOG_TAGLINE", "Documentary reviews, one letter at a time")
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
+# Uploaded images (blog.images): refused above these sizes, served at these widths.
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_RENDITION_WIDTHS = (320, 640, 960, 1280)
 
 # Comments (django-comments-xtd)
 COMMENTS_APP = "django_comments_xtd"
