@@ -24,7 +24,9 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env=None):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # The child reads only the settings given here, not those of the test run.
+    inherited = ("DJANGO_", "DATABASE_URL", "REDIS_URL")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(inherited)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
