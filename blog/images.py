@@ -186,15 +186,14 @@ def make_renditions(field_file, widths=None):
     if widths is None:
         widths = getattr(settings, "IMAGE_RENDITION_WIDTHS", DEFAULT_WIDTHS)
     storage = field_file.storage
-    with storage.open(field_file.name, "rb") as source:
-        # validate_image() has held this file to our own pixel limit already.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(source) as opened:
-                original_format = opened.format
-                opened.seek(0)
-                image = ImageOps.exif_transpose(opened)
-                image.load()
+    # validate_image() has held this file to our own pixel limit already.
+    with storage.open(field_file.name, "rb") as source, warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(source) as opened:
+            original_format = opened.format
+            opened.seek(0)
+            image = ImageOps.exif_transpose(opened)
+            image.load()
     original_width, original_height = image.size
     targets = sorted({min(width, original_width) for width in widths if width > 0})
     formats = ["WEBP"]
