@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-fast lint format bench install demo clean
+.PHONY: run test test-fast lint format bench install demo clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,18 @@ run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (stop with Ctrl-C)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install chromium
 	$(BIN)/pytest
+
+# The browser tests drive Debian's chromium; install it when missing and fail loudly if we cannot.
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "== installing chromium for the browser tests (apt-get)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; } \
+		|| { echo "!! chromium could not be installed: the browser tests cannot run" >&2; exit 1; }; \
+	fi
+	@test -x "$(CHROMIUM)" || { echo "!! $(CHROMIUM) is missing: the browser tests cannot run" >&2; exit 1; }
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,57 @@
+"""A reader in a real browser: home, the seed review, documentaries; accessibility; a phone."""
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.checks import assert_accessible, horizontal_overflow
+from tests.browser.conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def test_reader_goes_from_home_to_the_seed_review(page, seed):
+    page.goto(reverse("blog:home"))
+    assert page.title().startswith("A to Z Documentaries")
+    assert_accessible(page)
+
+    page.get_by_role("link", name=seed.title).first.click()
+    page.wait_for_url(f"**{seed.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == seed.title
+    assert "Alison Klayman" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+
+def test_rating_reads_as_text(page, seed):
+    page.goto(seed.get_absolute_url())
+    stars = page.get_by_role("img", name="4 out of 5 stars")
+    assert stars.count() >= 1
+    # Screen readers get the label; the star glyphs themselves are hidden from them.
+    assert stars.first.locator("[aria-hidden=true]").inner_text().startswith("★★★★")
+
+
+def test_documentary_pages(page, seed):
+    page.goto(reverse("reviews:documentary_list"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Ai Weiwei: Never Sorry").first.click()
+    page.wait_for_url(
+        f"**{reverse('reviews:documentary_detail', args=['ai-weiwei-never-sorry-2012'])}"
+    )
+    assert "Ai Weiwei: Never Sorry" in page.get_by_role("heading", level=1).inner_text()
+    assert_accessible(page)
+
+
+def test_keyboard_reaches_the_content_first(page, seed):
+    page.goto(seed.get_absolute_url())
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-375", "desktop-1280"])
+def test_post_page_layout(new_context, seed, artifacts, viewport):
+    page = new_context(viewport=viewport).new_page()
+    page.goto(seed.get_absolute_url())
+    page.screenshot(path=artifacts / f"post-{viewport['width']}.png", full_page=True)
+    assert horizontal_overflow(page) <= 0, "the post page scrolls sideways"
