@@ -1,12 +1,20 @@
 """The spam filter's entry points for the comment moderator.
 
-The moderator (`comments.moderation`) calls `allow()` and `decide()` for every new comment
-before it is saved; the decision is recorded as a `Moderation` row once xtd has saved it.
+The moderator (`comments.moderation`) calls `allow()` and then `decide()` for every new comment
+before it is saved, and holds the comment (`is_public = False`) when `decide(...).hold`. Once
+xtd has saved the comment, `record()` (connected in `receivers`) stores the decision as its
+`Moderation` row.
 """
 
+import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
+from . import checks, conf
 from .models import Moderation
+
+_REQUEST_ATTRIBUTE = "_spam_decision"
 
 
 @dataclass(frozen=True)
@@ -21,15 +29,117 @@ class Decision:
         return self.status != Moderation.Status.APPROVED
 
 
+def submission(comment, content_object, request):
+    """A `checks.Submission` from an unsaved comment and the request that posted it."""
+    post = request.POST if request is not None and request.method == "POST" else {}
+    meta = request.META if request is not None else {}
+    try:
+        form_timestamp = int(post.get("timestamp", ""))
+    except ValueError:
+        form_timestamp = None
+    permalink = ""
+    if request is not None and hasattr(content_object, "get_absolute_url"):
+        permalink = request.build_absolute_uri(content_object.get_absolute_url())
+    honeypot_field = conf.get("SPAM_HONEYPOT_FIELD")
+    return checks.Submission(
+        text=comment.comment or "",
+        name=comment.user_name or "",
+        email=comment.user_email or "",
+        url=comment.user_url or "",
+        ip=checks.client_ip(request) if request is not None else (comment.ip_address or ""),
+        user_agent=meta.get("HTTP_USER_AGENT", ""),
+        referrer=meta.get("HTTP_REFERER", ""),
+        permalink=permalink,
+        honeypot=post.get(honeypot_field, "") if honeypot_field else "",
+        form_timestamp=form_timestamp,
+    )
+
+
+def evaluate(sub, *, skip=()):
+    """Run the checks on `sub`: the first spam verdict wins, then the first hold."""
+    held = None
+    for name, check, costly in checks.CHECKS:
+        if name in skip or (costly and held and held[1] == checks.SPAM):
+            continue
+        verdict = check(sub)
+        if verdict is None:
+            continue
+        status, reason = verdict
+        if held is None or (status == checks.SPAM and held[1] != checks.SPAM):
+            held = (name, status, reason)
+    score = sub.notes.get("score")
+    if held is None:
+        return Decision(score=score)
+    name, status, reason = held
+    return Decision(status=status, check=name, reason=reason, score=score)
+
+
 def allow(comment, content_object, request):
-    """Whether the comment may be saved at all: (True, "") or (False, message for the person)."""
+    """Whether the comment may be saved at all: (True, "") or (False, message for the person).
+
+    Refuses exact duplicates: the same text by the same email or IP on the same post.
+    """
+    days = conf.get("SPAM_DUPLICATE_DAYS")
+    if not days or not (comment.comment or "").strip():
+        return True, ""
+    from django.db.models import Q
+    from django_comments_xtd.models import XtdComment
+
+    ip = checks.client_ip(request) if request is not None else comment.ip_address
+    same_person = Q(user_email__iexact=comment.user_email or "")
+    if ip:
+        same_person |= Q(ip_address=ip)
+    duplicate = (
+        XtdComment.objects.filter(
+            content_type=comment.content_type,
+            object_pk=str(comment.object_pk),
+            comment=comment.comment,
+            submit_date__gte=timezone.now() - datetime.timedelta(days=days),
+        )
+        .filter(same_person)
+        .exists()
+    )
+    if duplicate:
+        return False, "You have already posted this comment."
     return True, ""
 
 
 def decide(comment, content_object, request):
-    """Decide what happens to a new (unsaved) comment; see `Decision`."""
-    return Decision()
+    """Decide what happens to a new (unsaved) comment; see `Decision`.
+
+    Also stores the client IP on the comment (the proxy header's when configured) and keeps
+    the decision on the request for `record()`.
+    """
+    user = getattr(request, "user", None)
+    sub = submission(comment, content_object, request)
+    if sub.ip:
+        comment.ip_address = sub.ip
+    if user is not None and user.is_authenticated and user.is_staff:
+        decision = Decision(check="staff", reason="Posted by staff.")
+    else:
+        decision = evaluate(sub)
+    if request is not None:
+        setattr(request, _REQUEST_ATTRIBUTE, (decision, sub))
+    return decision
 
 
 def record(comment, request):
-    """Store the decision made for `comment` once it has been saved."""
+    """Store the decision made for `comment` once xtd has saved it."""
+    pending = getattr(request, _REQUEST_ATTRIBUTE, None)
+    saved = getattr(comment, "xtd_comment", None) or comment
+    if pending is None or getattr(saved, "pk", None) is None:
+        return None
+    decision, sub = pending
+    delattr(request, _REQUEST_ATTRIBUTE)
+    moderation, _ = Moderation.objects.update_or_create(
+        comment=saved,
+        defaults={
+            "status": decision.status,
+            "check_name": decision.check,
+            "reason": decision.reason[:255],
+            "score": decision.score,
+            "user_agent": sub.user_agent,
+            "referrer": sub.referrer,
+        },
+    )
+    return moderation

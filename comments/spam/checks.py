@@ -1,0 +1,193 @@
+"""The spam filter's checks. Each looks at one `Submission` and returns a verdict or None.
+
+A verdict is a `(status, reason)` pair: "spam" files the comment as spam, "pending" holds it for
+a moderator. Checks are listed in `CHECKS` in the order they run.
+"""
+
+import hashlib
+import ipaddress
+import re
+import time
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from . import akismet_api, classifier, conf
+from .models import DisallowedTerm
+
+SPAM = "spam"
+PENDING = "pending"
+
+
+@dataclass
+class Submission:
+    """What the filter knows about a comment being posted."""
+
+    text: str
+    name: str = ""
+    email: str = ""
+    url: str = ""
+    ip: str = ""
+    user_agent: str = ""
+    referrer: str = ""
+    permalink: str = ""
+    honeypot: str | None = None  # None: not a form post (e.g. an evaluation run)
+    form_timestamp: int | None = None
+    notes: dict = field(default_factory=dict)  # what checks learned, e.g. the score
+
+
+def client_ip(request):
+    """REMOTE_ADDR, or the address a configured proxy header carries (its last entry,
+    the one our own proxy added)."""
+    header = conf.get("SPAM_CLIENT_IP_HEADER")
+    candidates = []
+    if header:
+        meta_key = "HTTP_" + header.upper().replace("-", "_")
+        values = [v.strip() for v in request.META.get(meta_key, "").split(",") if v.strip()]
+        candidates += values[-1:]
+    else:
+        candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return ""
+
+
+def check_honeypot(sub):
+    if conf.get("SPAM_HONEYPOT_FIELD") and sub.honeypot:
+        return SPAM, "The hidden trap field was filled in."
+    return None
+
+
+def check_submit_time(sub):
+    minimum = conf.get("SPAM_MIN_SUBMIT_SECONDS")
+    if not minimum or sub.form_timestamp is None:
+        return None
+    elapsed = time.time() - sub.form_timestamp
+    if elapsed < minimum:
+        return PENDING, f"Sent {max(elapsed, 0):.1f} s after the form was shown."
+    return None
+
+
+def _hit(kind, value, limit, window):
+    """Count one comment for `value` in the current window; True when over `limit`."""
+    digest = hashlib.sha256(value.lower().encode()).hexdigest()[:32]
+    key = f"spam:rate:{kind}:{digest}:{int(time.time() // window)}"
+    # add() is atomic on every backend; incr() too (Redis INCR, a lock in LocMem).
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window + 1)
+        count = 1
+    return count > limit
+
+
+def check_rate_limit(sub):
+    window = int(conf.get("SPAM_RATE_LIMIT_WINDOW"))
+    minutes = max(window // 60, 1)
+    for kind, value, limit in (
+        ("ip", sub.ip, conf.get("SPAM_RATE_LIMIT_PER_IP")),
+        ("email", sub.email, conf.get("SPAM_RATE_LIMIT_PER_EMAIL")),
+    ):
+        if limit and value and _hit(kind, value, limit, window):
+            return PENDING, f"More than {limit} comments from this {kind} in {minutes} minutes."
+    return None
+
+
+def check_links(sub):
+    maximum = conf.get("SPAM_MAX_LINKS")
+    if maximum is None:
+        return None
+    count = len(classifier.find_links(sub.text))
+    if count > maximum:
+        return PENDING, f"{count} links (more than {maximum})."
+    return None
+
+
+def _host_matches(host, domain):
+    return host == domain or host.endswith("." + domain)
+
+
+def check_disallowed(sub):
+    if not conf.get("SPAM_DISALLOWED_TERMS"):
+        return None
+    terms = list(DisallowedTerm.objects.values_list("kind", "term"))
+    if not terms:
+        return None
+    hosts = {classifier.link_host(link) for link in classifier.find_links(sub.text)}
+    if sub.url:
+        hosts.add(classifier.link_host(sub.url))
+    if "@" in sub.email:
+        hosts.add(sub.email.rsplit("@", 1)[1].lower())
+    words = " ".join([classifier.plain_text(sub.text), sub.name.lower(), sub.email.lower()])
+    for kind, term in terms:
+        if kind == DisallowedTerm.Kind.DOMAIN:
+            if any(_host_matches(host, term) for host in hosts):
+                return SPAM, f"Links to the disallowed domain {term}."
+        elif re.search(rf"(?<!\w){re.escape(term)}(?!\w)", words):
+            return SPAM, f"Contains the disallowed term “{term}”."
+    return None
+
+
+def check_classifier(sub):
+    hold = conf.get("SPAM_CLASSIFIER_HOLD")
+    if hold is None:
+        return None
+    from .training import current_classifier
+
+    score = current_classifier().score(sub.text, sub.url)
+    sub.notes["score"] = score
+    spam = conf.get("SPAM_CLASSIFIER_SPAM")
+    if spam is not None and score >= spam:
+        return SPAM, f"The text classifier rates it {score:.0%} likely spam."
+    if score >= hold:
+        return PENDING, f"The text classifier rates it {score:.0%} likely spam."
+    return None
+
+
+def check_akismet(sub):
+    if not akismet_api.enabled():
+        return None
+    import akismet
+
+    try:
+        is_spam = akismet_api.check(
+            sub.ip,
+            text=sub.text,
+            name=sub.name,
+            email=sub.email,
+            url=sub.url,
+            user_agent=sub.user_agent,
+            referrer=sub.referrer,
+            permalink=sub.permalink,
+        )
+    except akismet.AkismetError as error:
+        return PENDING, f"Akismet did not answer ({error}); held until checked by hand."
+    return (SPAM, "Akismet says spam.") if is_spam else None
+
+
+def check_first_comment(sub):
+    if not conf.get("SPAM_FIRST_COMMENT_HOLD") or not sub.email:
+        return None
+    from django_comments_xtd.models import XtdComment
+
+    approved = XtdComment.objects.filter(
+        user_email__iexact=sub.email, is_public=True, is_removed=False
+    ).exists()
+    return None if approved else (PENDING, "First comment from this email address.")
+
+
+# (name, check, costly): costly checks are skipped once a cheaper one has filed spam.
+CHECKS = [
+    ("honeypot", check_honeypot, False),
+    ("disallowed", check_disallowed, False),
+    ("submit_time", check_submit_time, False),
+    ("rate_limit", check_rate_limit, False),
+    ("links", check_links, False),
+    ("classifier", check_classifier, False),
+    ("akismet", check_akismet, True),
+    ("first_comment", check_first_comment, False),
+]

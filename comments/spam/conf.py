@@ -1,0 +1,39 @@
+"""The spam filter's settings and their defaults (each can be set in config/settings.py)."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Name of the form's hidden trap field (django-contrib-comments renders "honeypot");
+    # empty turns the check off.
+    "SPAM_HONEYPOT_FIELD": "honeypot",
+    # Comments sent sooner than this after the form was rendered are held; 0 turns it off.
+    "SPAM_MIN_SUBMIT_SECONDS": 3,
+    # At most this many comments per client IP and per email address in the window; 0 = off.
+    "SPAM_RATE_LIMIT_PER_IP": 5,
+    "SPAM_RATE_LIMIT_PER_EMAIL": 5,
+    "SPAM_RATE_LIMIT_WINDOW": 600,
+    # Request header carrying the client IP when behind a proxy (e.g. "X-Forwarded-For");
+    # empty: REMOTE_ADDR. Never trusted unless set.
+    "SPAM_CLIENT_IP_HEADER": "",
+    # Comments with more links than this are held (WordPress's default is 2); None = off.
+    "SPAM_MAX_LINKS": 2,
+    "SPAM_DISALLOWED_TERMS": True,
+    # The same text by the same person on the same post within this many days is refused.
+    "SPAM_DUPLICATE_DAYS": 30,
+    # Classifier spam probability from which a comment is held, and filed as spam; None = off.
+    "SPAM_CLASSIFIER_HOLD": 0.5,
+    "SPAM_CLASSIFIER_SPAM": 0.9,
+    # Hold the first comment of an email address until one of theirs has been approved.
+    "SPAM_FIRST_COMMENT_HOLD": True,
+    "SPAM_PURGE_DAYS": 30,
+    # Akismet: on when the key is set.
+    "AKISMET_API_KEY": "",
+    "AKISMET_SITE_URL": "",
+    "AKISMET_TIMEOUT": 2.0,
+    # Another Akismet-compatible endpoint (scheme://host[:port]); empty: rest.akismet.com.
+    "AKISMET_API_URL": "",
+}
+
+
+def get(name):
+    return getattr(settings, name, DEFAULTS[name])
