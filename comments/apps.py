@@ -6,3 +6,12 @@ class CommentsConfig(AppConfig):
     name = "comments"
     label = "blog_comments"
     verbose_name = "Comments"
+
+    def ready(self):
+        from django_comments_xtd.moderation import moderator
+
+        from blog.models import Post
+
+        from .moderation import PostCommentModerator
+
+        moderator.register(Post, PostCommentModerator)

@@ -181,7 +181,10 @@ IMAGE_RENDITION_WIDTHS = (320, 640, 960, 1280)
 
 # Comments (django-comments-xtd)
 COMMENTS_APP = "django_comments_xtd"
-COMMENTS_XTD_MAX_THREAD_LEVEL = env_int("COMMENTS_MAX_THREAD_LEVEL", 5)
+# Depth of threads as WordPress counts it (5: a comment and four levels of replies);
+# xtd counts levels from 0.
+COMMENTS_THREAD_DEPTH = max(env_int("COMMENTS_THREAD_DEPTH", 5), 1)
+COMMENTS_XTD_MAX_THREAD_LEVEL = COMMENTS_THREAD_DEPTH - 1
 COMMENTS_XTD_CONFIRM_EMAIL = False
 COMMENTS_XTD_SALT = SECRET_KEY.encode()
 COMMENTS_XTD_APP_MODEL_OPTIONS = {
@@ -192,6 +195,14 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
         "who_can_post": "all",
     },
 }
+COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
+COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 3000)
+# Comments close this many days after publication (0: never); each post can also close them.
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
+# Anonymous likes of one post or comment counted from one IP address per day.
+COMMENTS_LIKES_PER_IP = env_int("COMMENTS_LIKES_PER_IP", 3)
+# Address of the site in mail and feeds, e.g. https://reviews.example.com (default: the Site).
+SITE_URL = os.environ.get("SITE_URL", "")
 
 # Mail: console by default; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "blog@localhost")

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from blog import converters  # noqa: F401  (registers <yyyy:>, <dd:> and <uslug:>)
+
+from . import feeds, views
+
+app_name = "comments"
+
+urlpatterns = [
+    # The same address as django-comments' own view, which this one replaces.
+    path("comments/post/", views.post_comment, name="post"),
+    path("comments/likes/comment/<int:pk>/", views.like_comment, name="like_comment"),
+    path("comments/likes/post/<int:pk>/", views.like_post, name="like_post"),
+    path("comments/feed/", feeds.RecentCommentsFeed(), name="feed"),
+    path("comments/feed/atom/", feeds.RecentCommentsAtomFeed(), name="feed_atom"),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<uslug:slug>/comments/feed/",
+        feeds.PostCommentsFeed(),
+        name="post_feed",
+    ),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<uslug:slug>/comments/feed/atom/",
+        feeds.PostCommentsAtomFeed(),
+        name="post_feed_atom",
+    ),
+    path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+]

@@ -1,0 +1,196 @@
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from django_comments_xtd.models import XtdComment
+
+from blog.markup import render_visitor_markdown
+from blog.models import Post
+
+from . import services
+from .forms import CommentForm
+from .moderation import PostCommentModerator
+
+REMEMBER_COOKIE = "comment_author"
+REMEMBER_SALT = "comments.remember"
+VISITOR_COOKIE = "reader"
+VISITOR_SALT = "comments.likes"
+YEAR = 365 * 24 * 60 * 60
+
+
+def remembered_author(request):
+    """Name, email and website this browser asked us to remember, if it did."""
+    raw = request.get_signed_cookie(REMEMBER_COOKIE, default=None, salt=REMEMBER_SALT)
+    try:
+        saved = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    if not isinstance(saved, dict):
+        return {}
+    return {key: str(saved[key]) for key in ("name", "email", "url") if key in saved}
+
+
+def reader_key(request):
+    return request.get_signed_cookie(VISITOR_COOKIE, default="", salt=VISITOR_SALT)
+
+
+def _target_post(data):
+    """The published post a comment form names, or None."""
+    if data.get("content_type") != "blog.post":
+        return None
+    try:
+        pk = int(data.get("object_pk", ""))
+    except ValueError:
+        return None
+    return Post.objects.published().select_related("author").filter(pk=pk).first()
+
+
+def _form_page(request, form, post, *, status=200, refusal="", preview_html=""):
+    context = {
+        "form": form,
+        "post": post,
+        "refusal": refusal,
+        "preview_html": preview_html,
+        "comments_open": PostCommentModerator(Post).is_open(post),
+    }
+    return render(request, "comments/preview.html", context, status=status)
+
+
+@require_POST
+def post_comment(request):
+    data = request.POST.copy()
+    if request.user.is_authenticated:
+        # Readers who are logged in may leave name and email empty, as django-comments allows.
+        data["name"] = data.get("name") or request.user.get_full_name() or request.user.username
+        data["email"] = data.get("email") or request.user.email
+    post = _target_post(data)
+    if post is None:
+        raise Http404("No such post.")
+    form = CommentForm(post, data=data)
+
+    if not PostCommentModerator(Post).is_open(post):
+        return _form_page(request, form, post, status=403, refusal="Comments are closed.")
+    security_errors = form.security_errors()
+    if "timestamp" in security_errors and not {"honeypot", "security_hash"} & set(security_errors):
+        # The form stayed open too long (two hours): give a fresh one, keeping what was typed.
+        typed = {key: data.get(key, "") for key in ("comment", "name", "email", "url")}
+        typed.update(
+            {
+                "reply_to": form.cleaned_data.get("reply_to", 0),
+                "followup": data.get("followup") == "on",
+                "remember": data.get("remember") == "on",
+                "form_token": data.get("form_token", ""),
+            }
+        )
+        fresh = CommentForm(post, initial=typed)
+        return _form_page(
+            request,
+            fresh,
+            post,
+            status=400,
+            refusal="This form was open for a long time: check your comment and send it again.",
+        )
+    if security_errors:
+        return HttpResponseBadRequest("The comment form failed its security check.")
+
+    if form.errors or "preview" in data:
+        if form.errors:
+            return _form_page(request, form, post, status=400)
+        preview_html = mark_safe(render_visitor_markdown(data["comment"]))  # noqa: S308 (nh3)
+        return _form_page(request, form, post, preview_html=preview_html)
+
+    submission = services.submit_comment(form, request)
+    if submission.refusal:
+        return _form_page(request, form, post, status=403, refusal=submission.refusal)
+
+    response = redirect(services.comment_url(submission.comment, post))
+    if form.cleaned_data["remember"]:
+        saved = {key: form.cleaned_data[key] for key in ("name", "email", "url")}
+        response.set_signed_cookie(
+            REMEMBER_COOKIE,
+            json.dumps(saved),
+            salt=REMEMBER_SALT,
+            max_age=YEAR,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    elif REMEMBER_COOKIE in request.COOKIES:
+        response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")
+    return response
+
+
+def _visible_comment(pk):
+    comment = get_object_or_404(
+        XtdComment.norel_objects,
+        pk=pk,
+        content_type=services.post_content_type(),
+        site_id=settings.SITE_ID,
+        is_public=True,
+        is_removed=False,
+    )
+    post = Post.objects.published().filter(pk=comment.object_pk).first()
+    if post is None:
+        raise Http404("No such comment.")
+    return comment, post
+
+
+def _like_response(request, result, fallback, visitor):
+    label = services.liked_by(result.count)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        status = 429 if result.limited else 200
+        response = JsonResponse(
+            {"count": result.count, "label": label, "liked": not result.limited}, status=status
+        )
+    else:
+        if result.limited:
+            messages.info(request, "Thanks! Many likes came from your network today already.")
+        next_url = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        response = redirect(next_url if safe else fallback)
+    if not request.user.is_authenticated and reader_key(request) != visitor:
+        response.set_signed_cookie(
+            VISITOR_COOKIE,
+            visitor,
+            salt=VISITOR_SALT,
+            max_age=YEAR,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+@require_POST
+def like_comment(request, pk):
+    comment, post = _visible_comment(pk)
+    visitor = reader_key(request) or services.new_visitor_key()
+    result = services.like(request, visitor, comment=comment)
+    return _like_response(request, result, services.comment_url(comment, post), visitor)
+
+
+@require_POST
+def like_post(request, pk):
+    post = get_object_or_404(Post.objects.published(), pk=pk)
+    visitor = reader_key(request) or services.new_visitor_key()
+    result = services.like(request, visitor, post=post)
+    return _like_response(request, result, f"{post.get_absolute_url()}#comments", visitor)
+
+
+class PrivacyView(TemplateView):
+    template_name = "comments/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["remember_cookie"] = REMEMBER_COOKIE
+        context["visitor_cookie"] = VISITOR_COOKIE
+        context["close_after_days"] = settings.COMMENTS_CLOSE_AFTER_DAYS
+        return context
