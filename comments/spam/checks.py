@@ -33,6 +33,7 @@ class Submission:
     permalink: str = ""
     honeypot: str | None = None  # None: not a form post (e.g. an evaluation run)
     form_timestamp: int | None = None
+    classifier: object = None  # None: the one in use on the site
     notes: dict = field(default_factory=dict)  # what checks learned, e.g. the score
 
 
@@ -114,7 +115,7 @@ def _host_matches(host, domain):
 def check_disallowed(sub):
     if not conf.get("SPAM_DISALLOWED_TERMS"):
         return None
-    terms = list(DisallowedTerm.objects.values_list("kind", "term"))
+    terms = DisallowedTerm.objects.cached()
     if not terms:
         return None
     hosts = {classifier.link_host(link) for link in classifier.find_links(sub.text)}
@@ -138,7 +139,8 @@ def check_classifier(sub):
         return None
     from .training import current_classifier
 
-    score = current_classifier().score(sub.text, sub.url)
+    model = sub.classifier or current_classifier()
+    score = model.score(sub.text, sub.url)
     sub.notes["score"] = score
     spam = conf.get("SPAM_CLASSIFIER_SPAM")
     if spam is not None and score >= spam:

@@ -1,6 +1,7 @@
 """What the spam filter decided about each comment, and what it learns from."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 
@@ -62,6 +63,18 @@ class Moderation(models.Model):
         return f"{self.get_status_display()}: comment {self.comment_id}"
 
 
+class DisallowedTermQuerySet(models.QuerySet):
+    CACHE_KEY = "spam:disallowed-terms"
+
+    def cached(self):
+        """All (kind, term) pairs, from the cache (`receivers` clear it when a term changes)."""
+        terms = cache.get(self.CACHE_KEY)
+        if terms is None:
+            terms = list(self.values_list("kind", "term"))
+            cache.set(self.CACHE_KEY, terms, timeout=3600)
+        return terms
+
+
 class DisallowedTerm(models.Model):
     """A word or domain that files a comment as spam (WordPress's "disallowed keys")."""
 
@@ -73,6 +86,8 @@ class DisallowedTerm(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WORD)
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DisallowedTermQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "term"]

@@ -1,0 +1,213 @@
+"""The moderation queue: pending, spam and approved comments with their reasons."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
+
+from . import services, training
+from .models import ClassifierModel, DisallowedTerm, Moderation, TrainingExample
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        counts = Moderation.objects.counts()
+        return [(value, f"{label} ({counts[value]})") for value, label in Moderation.Status.choices]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+@admin.register(Moderation)
+class ModerationAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt",
+        "commenter",
+        "status",
+        "check_name",
+        "reason",
+        "score_percent",
+        "created_at",
+        "row_actions",
+    ]
+    list_filter = [StatusFilter, "check_name"]
+    list_select_related = ["comment"]
+    search_fields = [
+        "comment__comment",
+        "comment__user_name",
+        "comment__user_email",
+        "comment__ip_address",
+        "reason",
+    ]
+    date_hierarchy = "created_at"
+    actions = ["approve", "mark_spam", "mark_not_spam", "retrain_classifier"]
+    readonly_fields = [
+        "comment_link",
+        "full_text",
+        "ip_address",
+        "status",
+        "check_name",
+        "reason",
+        "score",
+        "user_agent",
+        "referrer",
+        "created_at",
+        "decided_at",
+        "decided_by",
+    ]
+    exclude = ["comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="comment")
+    def excerpt(self, obj):
+        return Truncator(obj.comment.comment).chars(120)
+
+    @admin.display(description="commenter", ordering="comment__user_email")
+    def commenter(self, obj):
+        c = obj.comment
+        return format_html("{}<br>{}<br>{}", c.user_name, c.user_email, c.ip_address or "")
+
+    @admin.display(description="score", ordering="score")
+    def score_percent(self, obj):
+        return "" if obj.score is None else f"{obj.score:.0%}"
+
+    @admin.display(description="text")
+    def full_text(self, obj):
+        return obj.comment.comment
+
+    @admin.display(description="IP address")
+    def ip_address(self, obj):
+        return obj.comment.ip_address
+
+    @admin.display(description="comment")
+    def comment_link(self, obj):
+        url = reverse("admin:django_comments_xtd_xtdcomment_change", args=[obj.comment_id])
+        return format_html('<a href="{}">Comment {}</a>', url, obj.comment_id)
+
+    @admin.display(description="decide")
+    def row_actions(self, obj):
+        # Buttons of the change-list form posted to the decide view (no nested forms).
+        choices = [
+            (action, label)
+            for action, label in services.ACTIONS.items()
+            if not (action == services.SPAM and obj.status == Moderation.Status.SPAM)
+            and not (action != services.SPAM and obj.status == Moderation.Status.APPROVED)
+        ]
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>',
+            (
+                (reverse("admin:spam_moderation_decide", args=[obj.pk, action]), label)
+                for action, label in choices
+            ),
+        )
+
+    def _bulk(self, request, queryset, action):
+        count = services.apply_many(queryset, action, request.user)
+        self.message_user(
+            request, f"{services.ACTIONS[action]}: {count} comment(s).", messages.SUCCESS
+        )
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve(self, request, queryset):
+        self._bulk(request, queryset, services.APPROVE)
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        self._bulk(request, queryset, services.SPAM)
+
+    @admin.action(description="Mark selected comments as not spam", permissions=["change"])
+    def mark_not_spam(self, request, queryset):
+        self._bulk(request, queryset, services.NOT_SPAM)
+
+    @admin.action(
+        description="Retrain the classifier with every moderator decision", permissions=["change"]
+    )
+    def retrain_classifier(self, request, queryset):
+        self._retrain(request)
+
+    def _retrain(self, request):
+        stored = training.retrain()
+        self.message_user(
+            request,
+            f"Classifier retrained on {stored.examples} comments ({stored.spam_examples} spam).",
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/decide/<str:action>/",
+                self.admin_site.admin_view(require_POST(self.decide_view)),
+                name="spam_moderation_decide",
+            ),
+            path(
+                "retrain/",
+                self.admin_site.admin_view(require_POST(self.retrain_view)),
+                name="spam_moderation_retrain",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _back(self, request):
+        changelist = reverse("admin:spam_moderation_changelist")
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(f"{changelist}?{query}" if query else changelist)
+
+    def decide_view(self, request, pk, action):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if action not in services.ACTIONS:
+            return self._back(request)
+        moderation = get_object_or_404(Moderation.objects.select_related("comment"), pk=pk)
+        services.apply(moderation, action, request.user)
+        self.message_user(request, f"{services.ACTIONS[action]}: comment {moderation.comment_id}.")
+        return self._back(request)
+
+    def retrain_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        self._retrain(request)
+        return self._back(request)
+
+
+@admin.register(DisallowedTerm)
+class DisallowedTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "kind", "note", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["term", "note"]
+
+
+@admin.register(TrainingExample)
+class TrainingExampleAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "is_spam", "created_at"]
+    list_filter = ["is_spam"]
+    search_fields = ["text"]
+    raw_id_fields = ["comment"]
+
+    @admin.display(description="text")
+    def excerpt(self, obj):
+        return Truncator(obj.text).chars(100)
+
+
+@admin.register(ClassifierModel)
+class ClassifierModelAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "examples", "spam_examples", "features"]
+    exclude = ["data"]
+    readonly_fields = ["created_at", "examples", "spam_examples", "features"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="features")
+    def features(self, obj):
+        return len(obj.data.get("weights", {}))
