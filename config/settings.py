@@ -204,6 +204,24 @@ COMMENTS_LIKES_PER_IP = env_int("COMMENTS_LIKES_PER_IP", 3)
 # Address of the site in mail and feeds, e.g. https://reviews.example.com (default: the Site).
 SITE_URL = os.environ.get("SITE_URL", "")
 
+# Spam moderation (comments.spam): every check can be tuned or turned off here.
+SPAM_HONEYPOT_FIELD = "honeypot"
+SPAM_MIN_SUBMIT_SECONDS = env_int("SPAM_MIN_SUBMIT_SECONDS", 3)
+SPAM_RATE_LIMIT_PER_IP = env_int("SPAM_RATE_LIMIT_PER_IP", 5)
+SPAM_RATE_LIMIT_PER_EMAIL = env_int("SPAM_RATE_LIMIT_PER_EMAIL", 5)
+SPAM_RATE_LIMIT_WINDOW = env_int("SPAM_RATE_LIMIT_WINDOW", 600)  # seconds
+# Behind a proxy: the header it sets with the client's address (e.g. X-Forwarded-For).
+SPAM_CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "")
+SPAM_MAX_LINKS = env_int("SPAM_MAX_LINKS", 2)
+SPAM_DUPLICATE_DAYS = env_int("SPAM_DUPLICATE_DAYS", 30)
+SPAM_CLASSIFIER_HOLD = float(os.environ.get("SPAM_CLASSIFIER_HOLD") or 0.5)
+SPAM_CLASSIFIER_SPAM = float(os.environ.get("SPAM_CLASSIFIER_SPAM") or 0.9)
+SPAM_FIRST_COMMENT_HOLD = env_bool("SPAM_FIRST_COMMENT_HOLD", True)
+SPAM_PURGE_DAYS = env_int("SPAM_PURGE_DAYS", 30)
+AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
+AKISMET_SITE_URL = os.environ.get("AKISMET_SITE_URL", "")
+AKISMET_TIMEOUT = float(os.environ.get("AKISMET_TIMEOUT") or 2.0)
+
 # Mail: console by default; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
