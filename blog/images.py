@@ -240,3 +240,37 @@ def delete_renditions(storage, renditions):
         name = rendition.get("name")
         if name and storage.exists(name):
             storage.delete(name)
+
+
+def picture_data(renditions):
+    """What `includes/_picture.html` needs from make_renditions() output, or None if empty.
+
+    WebP goes in a <source>; the <img> carries the fallback format (or WebP when the original
+    was WebP) with its largest copy as src and its width and height, so the page keeps its
+    layout while the image loads.
+    """
+    renditions = [r for r in renditions or () if r.get("url") and r.get("width")]
+    if not renditions:
+        return None
+    webp = sorted((r for r in renditions if r["format"] == "image/webp"), key=_width)
+    fallback = sorted((r for r in renditions if r["format"] != "image/webp"), key=_width) or webp
+    largest = fallback[-1]
+    sources = []
+    if fallback is not webp and webp:
+        sources.append({"type": "image/webp", "srcset": _srcset(webp)})
+    return {
+        "sources": sources,
+        "src": largest["url"],
+        "srcset": _srcset(fallback),
+        "type": largest["format"],
+        "width": largest["width"],
+        "height": largest["height"],
+    }
+
+
+def _width(rendition):
+    return rendition["width"]
+
+
+def _srcset(renditions):
+    return ", ".join(f"{r['url']} {r['width']}w" for r in renditions)

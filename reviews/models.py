@@ -1,12 +1,17 @@
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 
+from blog.images import ImageValidator, delete_renditions, make_renditions, picture_data
 from blog.markup import render_markdown
 from blog.models import Post
+
+logger = logging.getLogger(__name__)
 
 RATING_STEPS = [Decimal(half) / 2 for half in range(1, 11)]  # 0.5, 1.0, ... 5.0
 RATING_CHOICES = [(step, f"{step:g} / 5") for step in RATING_STEPS]
@@ -33,19 +38,44 @@ class Person(SluggedModel):
     class Meta(SluggedModel.Meta):
         verbose_name_plural = "people"
 
+    def get_absolute_url(self):
+        return reverse("reviews:director_detail", kwargs={"slug": self.slug})
+
 
 class Company(SluggedModel):
     class Meta(SluggedModel.Meta):
         verbose_name_plural = "companies"
 
+    def get_absolute_url(self):
+        return reverse("reviews:company_detail", kwargs={"slug": self.slug})
+
 
 class StreamingService(SluggedModel):
     url = models.URLField(blank=True)
+
+    def get_absolute_url(self):
+        return reverse("reviews:service_detail", kwargs={"slug": self.slug})
 
 
 class DocumentaryQuerySet(models.QuerySet):
     def with_people(self):
         return self.prefetch_related("directors", "production_companies")
+
+    def public(self):
+        """Films a published review names (reviewed or recommended): drafts reveal nothing."""
+        published = Post.objects.published()
+        return self.filter(
+            models.Q(reviews__post__in=published) | models.Q(recommended_in__post__in=published)
+        ).distinct()
+
+    def with_published_reviews(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "reviews",
+                queryset=Review.objects.published().select_related("post"),
+                to_attr="published_reviews",
+            )
+        )
 
 
 class Documentary(models.Model):
@@ -57,7 +87,14 @@ class Documentary(models.Model):
     release_date = models.DateField(null=True, blank=True)
     runtime_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     synopsis = models.TextField(blank=True)
-    poster = models.ImageField(upload_to="posters/%Y/", blank=True)
+    poster = models.ImageField(
+        upload_to="posters/%Y/",
+        blank=True,
+        validators=[ImageValidator()],
+        help_text="JPEG, PNG, WebP or GIF. Smaller copies for phones are made when you save.",
+    )
+    # {"source": poster name, "files": [{width, height, url, format, name}, ...]}
+    poster_renditions = models.JSONField(default=dict, blank=True, editable=False)
     directors = models.ManyToManyField(Person, blank=True, related_name="directed")
     production_companies = models.ManyToManyField(Company, blank=True, related_name="produced")
 
@@ -84,6 +121,11 @@ class Documentary(models.Model):
             self.slug = slugify(base, allow_unicode=True)[:200]
         if self.release_date and not self.release_year:
             self.release_year = self.release_date.year
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "poster" in update_fields:
+            self._refresh_poster_renditions()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "poster_renditions"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -99,6 +141,61 @@ class Documentary(models.Model):
     @property
     def year(self):
         return self.release_date.year if self.release_date else self.release_year
+
+    def _refresh_poster_renditions(self):
+        """Make the poster's smaller copies when the poster changed; drop them when it went."""
+        source = (self.poster_renditions or {}).get("source")
+        if self.poster and not self.poster._committed:
+            # Store the upload now (Django would at save) so its copies can be made from it.
+            self.poster.save(self.poster.name, self.poster.file, save=False)
+        current = self.poster.name if self.poster else ""
+        if current == source:
+            return
+        storage = self.poster.storage
+        delete_renditions(storage, (self.poster_renditions or {}).get("files"))
+        self.poster_renditions = {}
+        self.__dict__.pop("poster_picture", None)
+        self.__dict__.pop("poster_share_image", None)
+        if current:
+            try:
+                files = make_renditions(self.poster)
+            except OSError:
+                logger.exception("Could not make renditions of poster %s", current)
+                return
+            self.poster_renditions = {"source": current, "files": files}
+
+    def _poster_files(self):
+        # Addresses come from the storage now, so a new MEDIA_URL or CDN needs no migration.
+        storage = self.poster.storage
+        return [
+            {**file, "url": storage.url(file["name"])}
+            for file in (self.poster_renditions or {}).get("files") or ()
+            if file.get("name")
+        ]
+
+    @cached_property
+    def poster_picture(self):
+        """The poster for includes/_picture.html (None when there is no poster)."""
+        return picture_data(self._poster_files())
+
+    @cached_property
+    def poster_share_image(self):
+        """The largest JPEG/PNG copy, for link previews (not every crawler reads WebP)."""
+        files = self._poster_files()
+        shareable = [f for f in files if f.get("format") != "image/webp"] or files
+        return max(shareable, key=lambda f: f["width"], default=None)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(post__in=Post.objects.published())
+
+    def for_listing(self):
+        return (
+            self.select_related("post", "post__author", "documentary")
+            .prefetch_related("documentary__directors")
+            .order_by("-post__published_at", "-pk")
+        )
 
 
 class Review(models.Model):
@@ -136,6 +233,8 @@ class Review(models.Model):
         Documentary, blank=True, related_name="recommended_in"
     )
 
+    objects = ReviewQuerySet.as_manager()
+
     class Meta:
         ordering = ["-post__published_at"]
         constraints = [
@@ -164,6 +263,9 @@ class Review(models.Model):
     @property
     def rating_text(self):
         return f"{self.rating_number} out of 5 stars"
+
+    def get_rating_url(self):
+        return reverse("reviews:rating_detail", kwargs={"rating": self.rating})
 
     @property
     def rating_number(self):
