@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .images import ImageValidator, delete_renditions, make_renditions
 from .markup import html_to_text, render_markdown, truncate_words
 
 LETTERS = string.ascii_uppercase
 LETTER_CHOICES = [(letter, letter) for letter in LETTERS]
+BODY_IMAGE_WIDTH = 1280
 
 
 class PostQuerySet(models.QuerySet):
@@ -118,6 +120,7 @@ class Post(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"
+        permissions = [("edit_any_post", "Can edit posts of any author")]
         constraints = [
             models.UniqueConstraint(
                 fields=["published_on", "slug"],
@@ -260,3 +263,74 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:page_detail", kwargs={"slug": self.slug})
+
+
+class Image(models.Model):
+    """An image uploaded from the post screen and placed in a body as Markdown."""
+
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="images"
+    )
+    file = models.ImageField(
+        upload_to="images/%Y/%m/",
+        validators=[ImageValidator()],
+        width_field="width",
+        height_field="height",
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt = models.CharField(
+        "alternative text",
+        max_length=300,
+        help_text="What the image shows, for people who cannot see it.",
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.alt
+
+    def save(self, *args, **kwargs):
+        new_upload = bool(self.file) and not self.file._committed
+        super().save(*args, **kwargs)
+        if new_upload:
+            delete_renditions(self.file.storage, self.renditions)
+            self.renditions = make_renditions(self.file)
+            super().save(update_fields=["renditions"])
+
+    @property
+    def display_url(self):
+        """The widest copy a post body needs, in the original's format; the original if none."""
+        copies = [r for r in self.renditions if r.get("format") != "image/webp"] or self.renditions
+        fitting = [r for r in copies if r["width"] <= BODY_IMAGE_WIDTH]
+        chosen = max(fitting or copies, key=lambda r: r["width"], default=None)
+        return chosen["url"] if chosen else self.file.url
+
+    def markdown(self):
+        alt = self.alt.replace("[", "(").replace("]", ")")
+        title = self.caption.replace('"', "'")
+        target = f'{self.display_url} "{title}"' if title else self.display_url
+        return f"![{alt}]({target})"
+
+
+class Revision(models.Model):
+    """A post as it was after one save: title, body and what registered apps add (a review)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"

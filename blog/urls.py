@@ -15,6 +15,7 @@ urlpatterns = [
         name="post_detail",
     ),
     path("preview/<int:pk>/", views.DraftPreviewView.as_view(), name="draft"),
+    path("preview/share/<str:token>/", views.SharedPreviewView.as_view(), name="shared_preview"),
     # Keep last: a page's slug would otherwise shadow every other address.
     path("<uslug:slug>/", views.PageDetailView.as_view(), name="page_detail"),
 ]

@@ -2,11 +2,12 @@ import datetime
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
 from .models import Page, Post
+from .previews import post_pk_from_token
 
 # Related rows the post templates show; named, so blog/ needs no import of reviews/.
 REVIEW_RELATIONS = ["review__documentary", "review__watched_service"]
@@ -79,6 +80,20 @@ class DraftPreviewView(PostDetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+
+class SharedPreviewView(PostDetailView):
+    """A draft or scheduled post shown to whoever holds a signed link a staff member shared."""
+
+    def get(self, request, *args, **kwargs):
+        pk = post_pk_from_token(kwargs["token"])
+        if pk is None:
+            raise Http404("This preview link is not valid or has expired.")
+        self.object = get_object_or_404(with_reviews(Post.objects.all()), pk=pk)
+        if self.object.is_public:
+            return redirect(self.object)
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
 
 
 class PageDetailView(DetailView):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     # Third party
     "django_comments_xtd",
     "django_comments",
+    "axes",
     # Ours
     "blog",
     "reviews",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its "too many attempts" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -145,6 +148,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Admin safety: django-axes refuses logins for a while after repeated failures.
+AUTHENTICATION_BACKENDS = [
+    "config.auth_backends.LoginAttemptsBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
@@ -174,6 +187,8 @@ SITE_ID = 1
 BLOG_TITLE = os.environ.get("BLOG_TITLE", "A to Z Documentaries")
 BLOG_TAGLINE = os.environ.get("BLOG_TAGLINE", "Documentary reviews, one letter at a time")
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
+# How long a shared preview link of a draft keeps working.
+BLOG_PREVIEW_LINK_DAYS = env_int("BLOG_PREVIEW_LINK_DAYS", 7)
 # Uploaded images (blog.images): refused above these sizes, served at these widths.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)

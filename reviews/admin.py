@@ -1,8 +1,12 @@
+from decimal import Decimal
+
+from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 
 from blog.admin import PostAdmin
 
-from .models import Company, Documentary, Person, Review, StreamingService
+from .models import RATING_STEPS, Company, Documentary, Person, Review, StreamingService
 
 
 @admin.register(Person, Company, StreamingService)
@@ -17,6 +21,16 @@ class DocumentaryAdmin(admin.ModelAdmin):
     search_fields = ["title", "directors__name"]
     autocomplete_fields = ["directors", "production_companies"]
     prepopulated_fields = {"slug": ["title"]}
+
+
+def star_label(rating):
+    """A rating as stars for the eye and as words for a screen reader."""
+    full = int(rating)
+    half = rating - full >= Decimal("0.5")
+    stars = "★" * full + ("½" if half else "") + "☆" * (5 - full - int(half))
+    return format_html(
+        '<span class="stars" aria-hidden="true">{}</span> {} stars', stars, f"{rating:g}"
+    )
 
 
 class ReviewInline(admin.StackedInline):
@@ -40,6 +54,22 @@ class ReviewInline(admin.StackedInline):
         "also_like_documentaries",
     ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "rating":
+            return forms.TypedChoiceField(
+                label="Rating",
+                choices=[(f"{step:.1f}", star_label(step)) for step in RATING_STEPS],
+                coerce=Decimal,
+                widget=forms.RadioSelect(attrs={"class": "star-rating"}),
+                help_text=db_field.help_text,
+                error_messages={
+                    "required": "Choose a rating: from half a star to 5 stars.",
+                    "invalid_choice": "“%(value)s” is not a rating: choose from 0.5 to 5 stars, "
+                    "in half steps.",
+                },
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
@@ -57,5 +87,6 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 # The post screen carries the review: reviews/ extends the blog's admin, not the other way.
-PostAdmin.inlines = [*PostAdmin.inlines, ReviewInline]
+PostAdmin.inlines = [ReviewInline, *PostAdmin.inlines]
+PostAdmin.search_fields = [*PostAdmin.search_fields, "review__documentary__title"]
 PostAdmin.list_filter = [*PostAdmin.list_filter, "review__rating"]
