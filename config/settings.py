@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reviews",
     "comments",
     "comments.spam",
+    "importer",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old WordPress addresses (?p=ID, /category/…) answer 301 where a page would be 404.
+    "importer.middleware.WordPressRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,0 +1,60 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from importer.services import ImportError_, WordPressImporter
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a WordPress export (WXR, from Tools → Export): posts, pages, comments with "
+        "their threads and moderation state, reviews written in the text, and images. "
+        "Running it again with the same file updates and never duplicates."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("export", help="The .xml file WordPress exported.")
+        parser.add_argument(
+            "--media-dir",
+            help="An unpacked media export (wp-content/uploads or its YYYY/MM folders): "
+            "images are copied here. Without it images stay at their WordPress address.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Do everything, print the summary, then roll back: nothing is saved.",
+        )
+
+    def handle(self, *args, export, media_dir=None, dry_run=False, **options):
+        if media_dir is not None:
+            from pathlib import Path
+
+            if not Path(media_dir).is_dir():
+                raise CommandError(f"--media-dir {media_dir}: no such folder.")
+        verbosity = options.get("verbosity", 1)
+        progress = self._progress if verbosity >= 1 else None
+        importer = WordPressImporter(
+            export, media_dir=media_dir, dry_run=dry_run, progress=progress
+        )
+        try:
+            summary = importer.run()
+        except ImportError_ as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            if progress is not None and getattr(self, "_shown", False):
+                self.stderr.write("")
+        if verbosity >= 1:
+            for line in summary.lines():
+                self.stdout.write(line)
+
+    def _progress(self, done, total):
+        # A bar on stderr, redrawn in place; every 20 items is enough for a big export.
+        if done % 20 and done != total:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        ending = "" if getattr(self.stderr, "isatty", lambda: False)() else "\n"
+        self.stderr.write(f"\r[{bar}] {done}/{total} items", ending=ending)
+        self._shown = ending == ""
+        sys.stderr.flush()
