@@ -26,6 +26,8 @@ DEFAULTS = {
     # Hold the first comment of an email address until one of theirs has been approved.
     "SPAM_FIRST_COMMENT_HOLD": True,
     "SPAM_PURGE_DAYS": 30,
+    # Labelled CSV the classifier starts from (default: the shipped TubeSpam_train.csv).
+    "SPAM_TRAINING_CSV": "",
     # Akismet: on when the key is set.
     "AKISMET_API_KEY": "",
     "AKISMET_SITE_URL": "",

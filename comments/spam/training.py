@@ -2,20 +2,24 @@
 
 import threading
 
-from . import classifier
+from . import classifier, conf
 from .models import ClassifierModel, TrainingExample
 
 _lock = threading.Lock()
-_cache = {}  # "seed" -> classifier trained from the shipped data; "stored" -> (pk, classifier)
+_cache = {}  # CSV path -> classifier trained on it; "stored" -> (pk, stored classifier)
+
+
+def seed_csv():
+    return conf.get("SPAM_TRAINING_CSV") or classifier.TRAIN_CSV
 
 
 def seed_classifier():
-    """The classifier trained on the shipped labelled comments only (built once per process)."""
+    """The classifier trained on the labelled CSV only (built once per process and file)."""
+    path = str(seed_csv())
     with _lock:
-        if "seed" not in _cache:
-            examples = classifier.read_labelled_csv(classifier.TRAIN_CSV)
-            _cache["seed"] = classifier.SpamClassifier.train(examples)
-        return _cache["seed"]
+        if path not in _cache:
+            _cache[path] = classifier.SpamClassifier.train(classifier.read_labelled_csv(path))
+        return _cache[path]
 
 
 def current_classifier():
@@ -33,7 +37,7 @@ def current_classifier():
 
 def training_examples():
     """The shipped labelled comments plus every moderator decision."""
-    examples = classifier.read_labelled_csv(classifier.TRAIN_CSV)
+    examples = classifier.read_labelled_csv(seed_csv())
     examples += [
         (text, "", is_spam)
         for text, is_spam in TrainingExample.objects.values_list("text", "is_spam")
