@@ -117,7 +117,8 @@ class Summary:
             "Comments",
             "comment",
             f" (public {c['comment public']}, pending {c['comment pending']}, "
-            f"spam {c['comment spam']}, removed {c['comment removed']}; "
+            f"spam {c['comment spam']}, removed {c['comment removed']}, "
+            f"hidden under those {c['comment hidden']}; "
             f"pingbacks {c['comment pingback']}, trackbacks {c['comment trackback']})",
         )
         out.append(
@@ -780,10 +781,41 @@ class WordPressImporter:
             [r.object_id for r in records.values() if r.object_id]
         )
         ours = {}  # WordPress comment id -> our comment
+        states = {}
         for comment in ordered:
             record = records.get(str(comment.id))
             obj = existing.get(record.object_id) if record else None
-            ours[comment.id] = self._import_comment(item, post, comment, record, obj, ours)
+            states[comment.id] = self._comment_state(item, comment)
+            ours[comment.id] = self._import_comment(
+                item, post, comment, states[comment.id], record, obj, ours
+            )
+        self._hide_under_hidden(item, ordered, ours, states)
+
+    def _hide_under_hidden(self, item, ordered, ours, states):
+        """Replies under a hidden comment are hidden too, as xtd does when one is unpublished.
+
+        Each comment first gets its own WordPress state; a reply whose parent (or any
+        ancestor) is pending, spam or removed is then taken out of the public thread.
+        """
+        visible = {}  # our pk -> shown
+        by_pk = {obj.pk: wp_id for wp_id, obj in ours.items()}
+        for comment in ordered:
+            obj = ours[comment.id]
+            own = states[comment.id][0] == "public"
+            parent_pk = obj.parent_id if obj.parent_id != obj.pk else None
+            shown = (own and visible.get(parent_pk, True)) if parent_pk else own
+            visible[obj.pk] = shown
+            if own and not shown:
+                self.summary.counts["comment public"] -= 1
+                self.summary.counts["comment hidden"] += 1
+                parent_wp = by_pk.get(parent_pk)
+                self.summary.warn(
+                    f"comment {comment.id} on post {item.id}: approved, but hidden with "
+                    f"the comment it answers ({parent_wp})"
+                )
+            if obj.is_public != shown:
+                XtdComment.norel_objects.filter(pk=obj.pk).update(is_public=shown)
+                obj.is_public = shown
 
     def _comment_state(self, item, comment):
         state = COMMENT_STATES.get(comment.approved)
@@ -801,9 +833,9 @@ class WordPressImporter:
             )
         return state, kind
 
-    def _import_comment(self, item, post, comment, record, obj, ours):
+    def _import_comment(self, item, post, comment, state_kind, record, obj, ours):
         s = self.summary
-        state, kind = self._comment_state(item, comment)
+        state, kind = state_kind
         digest = _digest(dataclasses.asdict(comment), post.pk)
         s.counts[f"comment {state}"] += 1
         if kind != "comment":
@@ -860,7 +892,25 @@ class WordPressImporter:
         obj.comment = convert.comment_text(comment.content) or "…"
         obj.is_public = state == "public"
         obj.is_removed = state == "removed"
-        obj.save()
+        if created:
+            obj.save()  # xtd places it in its thread
+        else:
+            # A queryset update: saving an existing comment would make xtd re-publish or hide
+            # its replies and shift the counts above it; _hide_under_hidden does that here.
+            fields = [
+                "user",
+                "user_name",
+                "user_email",
+                "user_url",
+                "ip_address",
+                "submit_date",
+                "comment",
+                "is_public",
+                "is_removed",
+            ]
+            XtdComment.norel_objects.filter(pk=obj.pk).update(
+                **{name: getattr(obj, name) for name in fields}
+            )
         self._moderation(obj, state, kind)
         s.counts["comment created" if created else "comment updated"] += 1
         self._save_record(

@@ -260,11 +260,14 @@ def test_comment_fields_and_states(imported):
     assert comment(105).is_public is False and comment(105).is_removed is False  # pending
     assert comment(106).is_public is False  # spam
     assert comment(107).is_removed is True  # trash
+    # An approved reply to a thrown-away comment leaves the public thread with it.
+    assert comment(112).parent_id == comment(107).pk and comment(112).is_public is False
+    assert "approved, but hidden with the comment it answers (107)" in imported
     public = XtdComment.objects.filter(object_pk=str(wp("post", 11).pk), is_public=True)
     assert public.count() == 8
     assert (
-        "Comments: 11 created, 0 updated, 0 unchanged (public 8, pending 1, spam 1, removed 1; "
-        "pingbacks 1, trackbacks 1)"
+        "Comments: 12 created, 0 updated, 0 unchanged (public 8, pending 1, spam 1, removed 1, "
+        "hidden under those 1; pingbacks 1, trackbacks 1)"
     ) in imported
     assert 'unknown type "webmention" imported as a comment' in imported
 
@@ -297,7 +300,7 @@ def test_post_page_shows_the_threaded_comments_and_their_count(client, imported)
     assert "8 thoughts on" in section
     for shown in ("Art as activism", "Third level: thanks to both of you!", "Świetny film!"):
         assert shown in section
-    for hidden in ("Waiting for approval.", "Buy cheap pills now", "threw away"):
+    for hidden in ("Waiting for approval.", "Buy cheap pills now", "threw away", "thrown away"):
         assert hidden not in section
     # Nested: the third-level reply comes after the reply it answers.
     assert section.index("Thanks for the comment.") < section.index("Third level")
@@ -418,7 +421,7 @@ def test_second_import_changes_nothing(imported):
     out, _ = run_import()
     assert _snapshot() == before
     assert "Posts: 0 created, 0 updated, 6 unchanged" in out
-    assert "Comments: 0 created, 0 updated, 11 unchanged" in out
+    assert "Comments: 0 created, 0 updated, 12 unchanged" in out
     assert "Reviews recognised: 2" in out
 
 
@@ -454,7 +457,7 @@ def test_an_edited_export_updates_in_place(tmp_path, imported):
     assert Post.objects.count() == posts
     assert XtdComment.objects.count() == comments + 1
     assert "Posts: 0 created, 1 updated, 5 unchanged" in out
-    assert "Comments: 1 created, 1 updated, 10 unchanged" in out
+    assert "Comments: 1 created, 1 updated, 11 unchanged" in out
     assert "Divers film reefs" in wp("post", 12).body
     assert comment(105).is_public and comment(105).comment == "Approved at last."
     fourth = comment(120)
@@ -467,7 +470,7 @@ def test_dry_run_prints_the_summary_and_saves_nothing():
     out, _ = run_import(BLOG, "--dry-run")
     assert "DRY RUN, nothing was saved" in out
     assert "Posts: 6 created" in out
-    assert "Comments: 11 created" in out
+    assert "Comments: 12 created" in out
     assert Post.objects.count() == 0
     assert XtdComment.objects.count() == 0
     assert WordPressItem.objects.count() == 0
