@@ -40,3 +40,18 @@ class YearConverter:
 
 register_converter(TwoDigitConverter, "dd")
 register_converter(YearConverter, "yyyy")
+
+
+class LetterConverter:
+    """One challenge letter in an address: /challenge/letter/a/ (either case is accepted)."""
+
+    regex = r"[A-Za-z]"
+
+    def to_python(self, value):
+        return value.upper()
+
+    def to_url(self, value):
+        return value.lower()
+
+
+register_converter(LetterConverter, "letter")

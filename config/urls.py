@@ -1,13 +1,22 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from blog.sitemaps import ArchiveSitemap, PostSitemap, robots_txt
+from reviews.sitemaps import DocumentarySitemap
+
+sitemaps = {"posts": PostSitemap, "documentaries": DocumentarySitemap, "archives": ArchiveSitemap}
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     # Ours first: it replaces django-comments' posting view at the same address.
     path("", include("comments.urls")),
     path("comments/", include("django_comments_xtd.urls")),
     path("documentaries/", include("reviews.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("blog.urls")),
 ]
 

@@ -1,0 +1,202 @@
+"""Search over published posts: title, body, the documentary reviewed and its directors.
+
+On PostgreSQL: full-text search (weighted vector, websearch query syntax, ranking and
+ts_headline excerpts). Elsewhere (SQLite): every word must appear in one of those fields,
+matched case-insensitively, with title matches first and excerpts cut in Python. Both return
+posts annotated with `search_rank` and give excerpts through `excerpt_for()`.
+
+The reviewed documentary and its directors are reached through relation names, so this
+module needs no import of the reviews app.
+"""
+
+import html
+import re
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.safestring import mark_safe
+from django.views.generic import ListView
+
+from .markup import html_to_text
+from .models import Post
+from .views import with_reviews
+
+MAX_QUERY_LENGTH = 200
+SEARCH_CONFIG = "english"
+MAX_TERMS = 10
+EXCERPT_CHARS = 240
+# Private-use characters mark highlights inside PostgreSQL's headline, so that the text
+# around them can be escaped before <mark> goes in.
+START, STOP = "\ue000", "\ue001"
+
+DOCUMENTARY_TITLE = "review__documentary__title"
+DIRECTOR_NAME = "review__documentary__directors__name"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+
+
+def clean_query(raw):
+    """What is left of a visitor's query: no control characters, bounded length."""
+    text = _CONTROL.sub(" ", raw or "")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def query_terms(query):
+    """The words of a query, for plain matching and highlighting."""
+    seen, terms = set(), []
+    for word in _WORD.findall(query):
+        key = word.casefold()
+        if key not in seen:
+            seen.add(key)
+            terms.append(word)
+    return terms[:MAX_TERMS]
+
+
+def uses_full_text():
+    return connection.vendor == "postgresql"
+
+
+def search_posts(query):
+    """Published posts matching `query`, best first; none for an empty query."""
+    query = clean_query(query)
+    posts = Post.objects.published()
+    if not query_terms(query):
+        return posts.none()
+    if uses_full_text():
+        return _full_text(posts, query)
+    return _plain(posts, query_terms(query))
+
+
+def _director_names():
+    """All directors of a post's documentary as one string (a subquery, one row per post)."""
+    from django.contrib.postgres.aggregates import StringAgg
+
+    names = (
+        Post.objects.filter(pk=OuterRef("pk"))
+        .values("pk")
+        .annotate(names=StringAgg(DIRECTOR_NAME, delimiter=" ", default=Value("")))
+        .values("names")
+    )
+    return Coalesce(Subquery(names), Value(""))
+
+
+def _full_text(posts, query):
+    from django.contrib.postgres.search import (
+        SearchHeadline,
+        SearchQuery,
+        SearchRank,
+        SearchVector,
+    )
+
+    config = SEARCH_CONFIG
+    search_query = SearchQuery(query, search_type="websearch", config=config)
+    vector = (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector(Coalesce(DOCUMENTARY_TITLE, Value("")), weight="A", config=config)
+        + SearchVector(_director_names(), weight="B", config=config)
+        + SearchVector("body", weight="C", config=config)
+    )
+    return (
+        posts.annotate(search_document=vector)
+        .filter(search_document=search_query)
+        .annotate(
+            search_rank=SearchRank(F("search_document"), search_query),
+            search_headline=SearchHeadline(
+                "body",
+                search_query,
+                config=config,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=40,
+                min_words=20,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-search_rank", "-published_at", "-pk")
+    )
+
+
+def _plain(posts, terms):
+    fields = ["title", "body", DOCUMENTARY_TITLE, DIRECTOR_NAME]
+    for term in terms:
+        matches = Q()
+        for field in fields:
+            matches |= Q(**{f"{field}__icontains": term})
+        # A subquery per word keeps one row per post although directors are many-to-many.
+        posts = posts.filter(pk__in=Post.objects.filter(matches).values("pk"))
+    title_hits = [When(title__icontains=term, then=Value(1)) for term in terms]
+    return posts.annotate(
+        search_rank=Case(*title_hits, default=Value(0), output_field=IntegerField())
+    ).order_by("-search_rank", "-published_at", "-pk")
+
+
+def excerpt_for(post, terms):
+    """A short, escaped piece of the post around the first match, with matches in <mark>."""
+    headline = getattr(post, "search_headline", None)
+    if headline:
+        text = html_to_text(headline)
+        if START not in text and STOP not in text:
+            return _highlight(text, terms)
+        escaped = html.escape(text)
+        return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))
+    return _highlight(_window(html_to_text(post.body_html), terms), terms)
+
+
+def _window(text, terms):
+    lowered = text.casefold()
+    positions = [lowered.find(term.casefold()) for term in terms]
+    positions = [found for found in positions if found >= 0]
+    start = max(min(positions) - EXCERPT_CHARS // 3, 0) if positions else 0
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = start + EXCERPT_CHARS
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    piece = text[start:end]
+    return f"{'… ' if start else ''}{piece}{' …' if end < len(text) else ''}"
+
+
+def _highlight(text, terms):
+    if not terms:
+        return html.escape(text)
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f"<mark>{html.escape(match.group())}</mark>")
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+class SearchView(ListView):
+    template_name = "blog/search.html"
+    context_object_name = "posts"
+    paginate_by = settings.BLOG_POSTS_PER_PAGE
+
+    def get_queryset(self):
+        self.raw_query = self.request.GET.get("q", "")
+        self.query = clean_query(self.raw_query)
+        self.terms = query_terms(self.query)
+        return with_reviews(search_posts(self.query))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for post in context["posts"]:
+            post.excerpt_html = excerpt_for(post, self.terms)
+        context.update(
+            query=self.query,
+            truncated=len(" ".join(self.raw_query.split())) > MAX_QUERY_LENGTH,
+            searched=bool(self.terms),
+            full_text=uses_full_text(),
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, follow"
+        return response
