@@ -12,6 +12,7 @@ import math
 import random
 import re
 from collections import Counter
+from itertools import repeat
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -115,8 +116,8 @@ class SpamClassifier:
         return cls(data["weights"], data["bias"])
 
     def log_odds(self, text, url=""):
-        weights = self.weights
-        return self.bias + sum(weights.get(f, 0.0) for f in features(text, url))
+        found = features(text, url)
+        return self.bias + sum(map(self.weights.get, found, repeat(0.0, len(found))))
 
     def score(self, text, url=""):
         """Probability that the comment is spam, between 0 and 1."""
