@@ -2,7 +2,7 @@ from django.urls import path
 
 from blog import converters  # noqa: F401  (registers <yyyy:>, <dd:> and <uslug:>)
 
-from . import feeds, views
+from . import account_views, feeds, views
 
 app_name = "comments"
 
@@ -24,4 +24,8 @@ urlpatterns = [
         name="post_feed_atom",
     ),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    # Commenters with an account: their page, and their own comment for a few minutes.
+    path("commenters/<int:pk>/", account_views.commenter, name="commenter"),
+    path("comments/<int:pk>/edit/", account_views.edit_comment, name="edit"),
+    path("comments/<int:pk>/delete/", account_views.delete_comment, name="delete"),
 ]

@@ -73,6 +73,9 @@ def post_comment(request):
     if post is None:
         raise Http404("No such post.")
     form = CommentForm(post, data=data)
+    if request.user.is_authenticated:
+        # An account from X may have no email address; the account says who wrote it.
+        form.fields["email"].required = False
 
     if not PostCommentModerator(Post).is_open(post):
         return _form_page(request, form, post, status=403, refusal="Comments are closed.")

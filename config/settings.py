@@ -57,11 +57,18 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.facebook",
     # Ours
     "blog",
     "reviews",
     "comments",
     "comments.spam",
+    "comments.wpcom",
     "importer",
 ]
 
@@ -75,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its "too many attempts" answer.
     "axes.middleware.AxesMiddleware",
@@ -155,6 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "config.auth_backends.LoginAttemptsBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
@@ -221,6 +230,37 @@ COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
 COMMENTS_LIKES_PER_IP = env_int("COMMENTS_LIKES_PER_IP", 3)
 # Address of the site in mail and feeds, e.g. https://reviews.example.com (default: the Site).
 SITE_URL = os.environ.get("SITE_URL", "")
+
+# Commenters' accounts (django-allauth): local accounts, and social login with each provider
+# whose keys are set here or as a "Social application" in the admin.
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+# Only who someone is is needed; their provider tokens are not kept.
+SOCIALACCOUNT_STORE_TOKENS = False
+
+
+def social_apps(prefix):
+    client_id = os.environ.get(f"{prefix}_CLIENT_ID", "")
+    secret = os.environ.get(f"{prefix}_CLIENT_SECRET", "")
+    return [{"client_id": client_id, "secret": secret, "key": ""}] if client_id and secret else []
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {"APPS": social_apps("GOOGLE"), "SCOPE": ["profile", "email"]},
+    "twitter_oauth2": {"APPS": social_apps("X")},
+    # "oauth2", not the JavaScript SDK: no script from Facebook on our pages.
+    "facebook": {"APPS": social_apps("FACEBOOK"), "METHOD": "oauth2", "SCOPE": ["email"]},
+    "wordpress": {"APPS": social_apps("WORDPRESS")},
+}
+# Commenters' own comments: editable for a few minutes; IP addresses kept for so many days.
+COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 60)
 
 # Spam moderation (comments.spam): every check can be tuned or turned off here.
 SPAM_HONEYPOT_FIELD = "honeypot"

@@ -1,0 +1,18 @@
+"""The privacy page's account of what is kept, for how long, and who else sees it."""
+
+from django import template
+
+from comments.privacy import akismet_enabled, ip_retention_days
+from comments.social import configured_providers
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/_privacy_details.html", takes_context=True)
+def comment_privacy_details(context):
+    request = context.get("request")
+    return {
+        "ip_retention_days": ip_retention_days(),
+        "akismet": akismet_enabled(),
+        "providers": configured_providers(request) if request is not None else [],
+    }
