@@ -17,10 +17,36 @@ class NamedAdmin(admin.ModelAdmin):
 
 @admin.register(Documentary)
 class DocumentaryAdmin(admin.ModelAdmin):
-    list_display = ["title", "release_year", "release_date"]
+    list_display = ["title", "poster_thumbnail", "release_year", "release_date"]
     search_fields = ["title", "directors__name"]
     autocomplete_fields = ["directors", "production_companies"]
     prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["poster_preview"]
+
+    @admin.display(description="Poster")
+    def poster_thumbnail(self, documentary):
+        return self._poster_img(documentary, 48)
+
+    @admin.display(description="Poster as readers see it")
+    def poster_preview(self, documentary):
+        return self._poster_img(documentary, 240) or "No poster yet."
+
+    @staticmethod
+    def _poster_img(documentary, width):
+        picture = documentary.poster_picture if documentary.pk else None
+        if not picture:
+            return ""
+        height = round(picture["height"] * width / picture["width"])
+        sizes = f"{width}px"
+        return format_html(
+            '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="lazy">',
+            picture["src"],
+            picture["srcset"],
+            sizes,
+            width,
+            height,
+            f"Poster of {documentary.title}",
+        )
 
 
 def star_label(rating):

@@ -395,3 +395,9 @@ def test_admin_stores_a_poster_with_its_renditions(admin_client, media):
     film = Documentary.objects.get(slug="uploaded-film")
     assert len(film.poster_renditions["files"]) == 8
     assert film.poster_picture["width"] == 1000
+
+    change = admin_client.get(f"/admin/reviews/documentary/{film.pk}/change/").content.decode()
+    assert "Poster as readers see it" in change
+    assert re.search(r'<img src="/media/posters/\d{4}/film\.w1000\.jpg" srcset="[^"]+320w', change)
+    listing = admin_client.get("/admin/reviews/documentary/").content.decode()
+    assert 'width="48" height="72" alt="Poster of Uploaded Film"' in listing
