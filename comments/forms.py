@@ -39,7 +39,7 @@ class CommentForm(XtdCommentForm):
         # The database columns' sizes, so that a long value is a form error and not a crash.
         for name, limit in (("name", 50), ("email", 254), ("url", 200)):
             field = self.fields[name]
-            if field.max_length is None:
+            if field.max_length is None or field.max_length > limit:
                 field.max_length = limit
                 field.validators.append(validators.MaxLengthValidator(limit))
             field.widget.attrs["maxlength"] = limit

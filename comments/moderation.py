@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.mail import send_mail
 from django.template import loader
+from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.moderation import XtdCommentModerator
 
 from blog.markup import html_to_text, render_visitor_markdown
@@ -81,7 +82,7 @@ class PostCommentModerator(XtdCommentModerator):
         send_mail(
             subject,
             message,
-            settings.COMMENTS_XTD_FROM_EMAIL,
+            xtd_settings.COMMENTS_XTD_FROM_EMAIL,
             [author.email],
             fail_silently=True,
         )
