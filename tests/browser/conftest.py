@@ -66,7 +66,8 @@ def new_context(browser, live_server):
     def make(**options):
         options.setdefault("viewport", DESKTOP)
         context = browser.new_context(base_url=live_server.url, **options)
-        context.set_default_timeout(10_000)
+        # Generous: the first comment of a run trains the spam classifier, which takes a while.
+        context.set_default_timeout(30_000)
         contexts.append(context)
         return context
 

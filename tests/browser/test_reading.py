@@ -55,3 +55,40 @@ def test_post_page_layout(new_context, seed, artifacts, viewport):
     page.goto(seed.get_absolute_url())
     page.screenshot(path=artifacts / f"post-{viewport['width']}.png", full_page=True)
     assert horizontal_overflow(page) <= 0, "the post page scrolls sideways"
+
+
+def test_reader_finds_the_seed_review_in_the_a_to_z_archive(page, seed):
+    page.goto(reverse("blog:home"))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Archive").click()
+    page.wait_for_url(f"**{reverse('blog:archive')}")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="A to Z challenges").click()
+    page.wait_for_url(f"**{reverse('blog:challenges')}")
+    page.get_by_role("navigation", name="Letters").get_by_role("link", name="A", exact=True).click()
+    page.wait_for_url(f"**{reverse('blog:letter', args=['A'])}")
+    assert_accessible(page)
+
+    # The letter page lists documentaries by name, year by year.
+    page.get_by_role("link", name="Ai Weiwei: Never Sorry (2012)").click()
+    page.wait_for_url(f"**{seed.get_absolute_url()}")
+
+
+def test_reader_searches_from_the_header(page, seed):
+    page.goto(reverse("blog:home"))
+    search = page.get_by_role("search").first
+    search.get_by_role("searchbox").fill("Klayman")
+    search.get_by_role("searchbox").press("Enter")
+    page.wait_for_url(f"**{reverse('blog:search')}?q=Klayman")
+    assert "1 result" in page.get_by_role("status").first.inner_text()
+    assert page.get_by_role("link", name=seed.title).count() == 1
+    assert_accessible(page)
+
+    # Nothing found keeps the words typed and says so.
+    box = page.get_by_label("Search reviews by title")
+    box.fill("zzzz nothing")
+    box.press("Enter")
+    page.wait_for_url("**q=zzzz+nothing")
+    assert "Nothing found" in page.get_by_role("status").first.inner_text()
+    assert box.input_value() == "zzzz nothing"
+    assert_accessible(page)
