@@ -2,7 +2,7 @@ from django.urls import path
 
 from blog import converters  # noqa: F401  (registers <yyyy:>, <dd:> and <uslug:>)
 
-from . import account_views, feeds, views
+from . import account_views, feeds, privacy_views, views
 
 app_name = "comments"
 
@@ -28,4 +28,6 @@ urlpatterns = [
     path("commenters/<int:pk>/", account_views.commenter, name="commenter"),
     path("comments/<int:pk>/edit/", account_views.edit_comment, name="edit"),
     path("comments/<int:pk>/delete/", account_views.delete_comment, name="delete"),
+    # The site owner's export and erasure of a commenter's data.
+    path("privacy/personal-data/", privacy_views.personal_data, name="personal_data"),
 ]

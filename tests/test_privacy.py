@@ -205,3 +205,32 @@ def test_privacy_page_tells_what_is_kept_and_who_sees_it(client, settings):
     settings.AKISMET_API_KEY = "a-key"
     page = client.get(reverse("comments:privacy")).content.decode()
     assert "This site uses Akismet to reduce spam" in page
+
+
+def test_owner_exports_and_erases_from_the_personal_data_page(client, nina_in_threads):
+    url = reverse("comments:personal_data")
+    assert client.get(url).status_code == 302  # to the admin login
+    client.force_login(make_user("editor2", is_staff=True))
+    assert client.get(url).status_code == 403  # staff, but not the owner
+    client.force_login(make_user("owner", is_staff=True, is_superuser=True))
+    assert client.get(url).status_code == 200
+
+    response = client.post(url, {"email": EMAIL, "export": "1"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    assert len(json.loads(response.content)["comments"]) == 3
+
+    response = client.post(url, {"email": EMAIL, "erase": "1"})
+    assert response.status_code == 400
+    assert "Tick this box to erase." in response.content.decode()
+    assert EMAIL in response.content.decode()  # what was typed is kept
+    assert XtdComment.objects.filter(user_email__iexact=EMAIL).count() == 3
+
+    response = client.post(url, {"email": EMAIL, "erase": "1", "confirm_erase": "on"}, follow=True)
+    assert "3 comment(s) now signed Anonymous" in response.content.decode()
+    assert not XtdComment.objects.filter(user_email__iexact=EMAIL).exists()
+    assert XtdComment.objects.filter(user_name="Anonymous").count() == 3
+
+    response = client.post(url, {"email": "not an email", "export": "1"})
+    assert response.status_code == 400
