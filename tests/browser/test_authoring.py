@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django_comments_xtd.models import XtdComment
 from PIL import Image, ImageDraw
 
 from blog.models import Post
@@ -48,6 +49,32 @@ def choose_in_autocomplete(page, container, text):
     page.locator(".select2-container--open .select2-search__field").fill(text)
     option = page.locator(".select2-results__option", has_text=text).first
     option.click()
+
+
+def test_author_approves_a_held_comment(author_page, new_context, seed):
+    reader = new_context().new_page()
+    reader.goto(seed.get_absolute_url())
+    reader.wait_for_timeout(3_100)  # a person takes a few seconds to write
+    form = reader.locator("#respond form")
+    form.get_by_role("textbox", name="Comment", exact=True).fill("Thank you, I will look for it.")
+    form.get_by_role("textbox", name="Name", exact=True).fill("Carla First")
+    form.get_by_role("textbox", name="Email", exact=True).fill("carla@example.com")
+    form.get_by_role("button", name="Post Comment").click()
+    reader.get_by_text("awaiting moderation").wait_for()
+
+    page = author_page
+    page.goto(reverse("admin:spam_moderation_changelist") + "?status=pending")
+    row = page.locator("#result_list tbody tr", has_text="Thank you, I will look for it.")
+    assert "carla@example.com" in row.inner_text()
+    row.get_by_role("button", name="Approve").click()
+    page.locator(".messagelist .success, .messagelist .info").first.wait_for()
+    assert XtdComment.objects.get(user_email="carla@example.com").is_public
+
+    stranger = new_context(java_script_enabled=False).new_page()
+    stranger.goto(seed.get_absolute_url())
+    comment = stranger.locator("li.comment", has_text="Thank you, I will look for it.")
+    assert comment.count() == 1
+    assert "awaiting moderation" not in comment.inner_text()
 
 
 def test_author_publishes_a_review_with_a_poster(author_page, media, poster_png):
