@@ -14,7 +14,7 @@ import re
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
@@ -80,7 +80,7 @@ def _director_names():
         .annotate(names=StringAgg(DIRECTOR_NAME, delimiter=" ", default=Value("")))
         .values("names")
     )
-    return Coalesce(Subquery(names), Value(""))
+    return Coalesce(Subquery(names), Value(""), output_field=TextField())
 
 
 def _full_text(posts, query):
@@ -95,7 +95,11 @@ def _full_text(posts, query):
     search_query = SearchQuery(query, search_type="websearch", config=config)
     vector = (
         SearchVector("title", weight="A", config=config)
-        + SearchVector(Coalesce(DOCUMENTARY_TITLE, Value("")), weight="A", config=config)
+        + SearchVector(
+            Coalesce(DOCUMENTARY_TITLE, Value(""), output_field=TextField()),
+            weight="A",
+            config=config,
+        )
         + SearchVector(_director_names(), weight="B", config=config)
         + SearchVector("body", weight="C", config=config)
     )
