@@ -6,7 +6,7 @@ replaced, by a fake on 127.0.0.1 (tests/fake_oauth.py) that allauth reaches over
 
 from datetime import timedelta
 from html.parser import HTMLParser
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
@@ -420,3 +420,30 @@ def test_deleting_own_comment_keeps_the_replies(client):
     assert "Regrettable remark." not in page
     assert "A reply that stays." in page
     assert XtdComment.objects.filter(pk=reply.pk, is_removed=False).exists()
+
+
+@pytest.mark.django_db
+def test_account_management_pages_answer_in_the_site_layout(client):
+    client.force_login(make_user())
+    for name in (
+        "account_email",
+        "account_change_password",
+        "socialaccount_connections",
+        "account_logout",
+    ):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert 'class="site-header"' in response.content.decode(), name
+
+
+@pytest.mark.django_db
+def test_log_out_from_the_comment_form_returns_to_the_post(client):
+    post = make_post()
+    client.force_login(make_user())
+    page = client.get(post.get_absolute_url()).content.decode()
+    next_url = post.get_absolute_url() + "#respond"
+    logout_link = f"{reverse('account_logout')}?next={quote(next_url)}"
+    assert logout_link in page
+    response = client.post(reverse("account_logout"), {"next": next_url})
+    assert response.status_code == 302 and response["Location"] == next_url
+    assert "_auth_user_id" not in client.session
