@@ -127,7 +127,6 @@ def review_data(request, post, review):
         "author": {"@type": "Person", "name": _author_name(post.author)},
         "publisher": {"@type": "Organization", "name": settings.BLOG_TITLE},
         "description": post.summary(40),
-        "inLanguage": settings.LANGUAGE_CODE,
     }
     if post.published_at:
         data["datePublished"] = post.published_at.isoformat()
