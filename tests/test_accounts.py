@@ -447,3 +447,24 @@ def test_log_out_from_the_comment_form_returns_to_the_post(client):
     response = client.post(reverse("account_logout"), {"next": next_url})
     assert response.status_code == 302 and response["Location"] == next_url
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_commenter_page_costs_the_same_queries_for_one_or_many_comments(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user("prolific", first_name="Pro", last_name="Lific")
+    posts = [make_post() for _ in range(3)]
+    own_comment(posts[0], user, text="Only one so far.")
+    url = reverse("comments:commenter", args=[user.pk])
+    client.get(url)  # warm the content-type and site caches
+    with CaptureQueriesContext(connection) as one:
+        assert "Only one so far." in client.get(url).content.decode()
+    for n in range(40):
+        own_comment(posts[n % 3], user, text=f"Comment number {n}.")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert page.count('class="comment-content"') == 20  # one page of them
+    assert "Older" in page
+    assert len(many) == len(one)
