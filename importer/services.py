@@ -164,6 +164,8 @@ class WordPressImporter:
         self._terms = {}  # ("category"|"tag", slug) -> object
         self._images = {}  # upload path -> our URL (or None)
         self._challenges = {}
+        self._new_records, self._new_moderations = [], []
+        self._moderation_fields = []
 
     # The run -----------------------------------------------------------------------------
 
@@ -185,6 +187,8 @@ class WordPressImporter:
             )
         self.source = s.source[:200]
         self.post_type = ContentType.objects.get_for_model(Post)
+        self.comment_type = ContentType.objects.get_for_model(XtdComment)
+        self.moderation_model = self._moderation_model()
         self.max_level = max_thread_level_for_content_type(self.post_type)
         self.known_services = list(StreamingService.objects.values_list("name", flat=True))
         try:
@@ -341,9 +345,11 @@ class WordPressImporter:
             record = self._record("attachment", attachment.id)
             url = self._image_url(attachment.attachment_url, alt=_title(attachment.title))
             data = {"url": url or "", "original": attachment.attachment_url}
-            if record is None or record.data != data:
+            # Its attachment page (…/post-slug/image-name/) leads to the copied image.
+            old_path = _old_path(attachment.link) if url else None
+            if record is None or record.data != data or record.old_path != (old_path or ""):
                 self._save_record(
-                    record, "attachment", attachment.id, None, old_path=None, data=data
+                    record, "attachment", attachment.id, None, old_path=old_path, data=data
                 )
 
     def _media_file(self, upload):
@@ -780,6 +786,10 @@ class WordPressImporter:
         existing = XtdComment.objects.in_bulk(
             [r.object_id for r in records.values() if r.object_id]
         )
+        # A post whose comments all arrive now gets its threads computed here in one pass;
+        # new comments joining threads already here go through xtd's own save, one by one.
+        self._whole_tree = not existing
+        self._by_pk = dict(existing)
         ours = {}  # WordPress comment id -> our comment
         states = {}
         for comment in ordered:
@@ -789,7 +799,44 @@ class WordPressImporter:
             ours[comment.id] = self._import_comment(
                 item, post, comment, states[comment.id], record, obj, ours
             )
+            self._by_pk[ours[comment.id].pk] = ours[comment.id]
+        if self._whole_tree:
+            self._number_threads([ours[c.id] for c in ordered])
+        self._flush_new_comments()
         self._hide_under_hidden(item, ordered, ours, states)
+
+    @staticmethod
+    def _number_threads(comments):
+        """Thread fields as xtd's save would give comments posted one by one in this order.
+
+        xtd keeps each thread in pre-order: a reply goes after the last comment of the subtree
+        it answers, so `order` numbers the thread depth-first with replies by date; `level` is
+        the depth, `nested_count` the number of replies below, `thread_id` the top comment.
+        """
+        children = {}
+        roots = []
+        for obj in comments:  # parents come before their replies, replies by date
+            if obj.parent_id:
+                children.setdefault(obj.parent_id, []).append(obj)
+            else:
+                roots.append(obj)
+
+        def walk(obj, thread_id, level, counter):
+            obj.thread_id, obj.level = thread_id, level
+            obj.order = counter[0]
+            counter[0] += 1
+            below = 0
+            for child in children.get(obj.pk, ()):
+                below += 1 + walk(child, thread_id, level + 1, counter)
+            obj.nested_count = below
+            return below
+
+        for root in roots:
+            root.parent_id = root.pk
+            walk(root, root.pk, 0, [1])
+        XtdComment.objects.bulk_update(
+            comments, ["thread_id", "parent_id", "level", "order", "nested_count"], batch_size=500
+        )
 
     def _hide_under_hidden(self, item, ordered, ours, states):
         """Replies under a hidden comment are hidden too, as xtd does when one is unpublished.
@@ -858,9 +905,10 @@ class WordPressImporter:
             parent = wanted
             # Deeper than our threads go: attach to the deepest ancestor that may have replies.
             while parent is not None and parent.level >= self.max_level:
+                up = parent.parent_id
                 parent = (
-                    XtdComment.objects.get(pk=parent.parent_id)
-                    if parent.parent_id != parent.pk
+                    (self._by_pk.get(up) or XtdComment.objects.get(pk=up))
+                    if up and up != parent.pk
                     else None
                 )
             if wanted is not None and parent != wanted:
@@ -869,6 +917,7 @@ class WordPressImporter:
                     "levels, attached higher up the thread"
                 )
             obj.parent_id = parent.pk if parent is not None else 0
+            obj.level = parent.level + 1 if parent is not None else 0
         user = None
         if comment.user_id and comment.user_id != "0":
             author = next(
@@ -892,7 +941,10 @@ class WordPressImporter:
         obj.comment = convert.comment_text(comment.content) or "…"
         obj.is_public = state == "public"
         obj.is_removed = state == "removed"
-        if created:
+        if created and self._whole_tree:
+            # Stored as it is; _number_threads fills in the thread fields for the whole post.
+            super(XtdComment, obj).save()
+        elif created:
             obj.save()  # xtd places it in its thread
         else:
             # A queryset update: saving an existing comment would make xtd re-publish or hide
@@ -911,33 +963,61 @@ class WordPressImporter:
             XtdComment.norel_objects.filter(pk=obj.pk).update(
                 **{name: getattr(obj, name) for name in fields}
             )
-        self._moderation(obj, state, kind)
         s.counts["comment created" if created else "comment updated"] += 1
-        self._save_record(
-            record,
-            "comment",
-            comment.id,
-            obj,
-            digest=digest,
-            data={"type": kind, "approved": comment.approved, "post": item.id},
-        )
+        data = {"type": kind, "approved": comment.approved, "post": item.id}
+        if created:
+            # Written together once the post's comments are in (see _flush_new_comments).
+            self._new_records.append(
+                WordPressItem(
+                    source=self.source,
+                    kind="comment",
+                    wp_id=str(comment.id),
+                    content_type=self.comment_type,
+                    object_id=obj.pk,
+                    digest=digest,
+                    data=data,
+                )
+            )
+            moderation = self._moderation_row(obj, state, kind)
+            if moderation is not None:
+                self._new_moderations.append(moderation)
+        else:
+            self._save_record(record, "comment", comment.id, obj, digest=digest, data=data)
+            moderation = self._moderation_row(obj, state, kind)
+            if moderation is not None:
+                values = {f: getattr(moderation, f) for f in self._moderation_fields}
+                type(moderation)._default_manager.update_or_create(comment=obj, defaults=values)
         return obj
 
-    def _moderation(self, comment, state, kind):
+    def _flush_new_comments(self):
+        WordPressItem.objects.bulk_create(self._new_records)
+        if self._new_moderations:
+            type(self._new_moderations[0])._default_manager.bulk_create(self._new_moderations)
+        self._new_records, self._new_moderations = [], []
+
+    def _moderation_model(self):
+        """The spam filter's Moderation model, when that app is installed."""
         if not apps.is_installed("comments.spam"):
-            return
+            return None
         try:
-            moderation_model = apps.get_model("spam", "Moderation")
+            return apps.get_model("spam", "Moderation")
         except LookupError:
-            return
-        fields = {f.name for f in moderation_model._meta.get_fields()}
-        defaults = {"status": MODERATION_STATUS[state]}
+            return None
+
+    def _moderation_row(self, comment, state, kind):
+        """An unsaved Moderation for the comment's state (set check "import"), or None."""
+        model = self.moderation_model
+        if model is None:
+            return None
+        values = {"status": MODERATION_STATUS[state]}
+        fields = {f.name for f in model._meta.get_fields()}
         for name in ("check_name", "check"):
             if name in fields:
-                defaults[name] = "import"
+                values[name] = "import"
                 break
         if "reason" in fields:
-            defaults["reason"] = f"WordPress {kind}: {state}"
+            values["reason"] = f"WordPress {kind}: {state}"
         if "decided_at" in fields:
-            defaults["decided_at"] = comment.submit_date
-        moderation_model._default_manager.update_or_create(comment=comment, defaults=defaults)
+            values["decided_at"] = comment.submit_date
+        self._moderation_fields = list(values)
+        return model(comment=comment, **values)

@@ -239,6 +239,40 @@ def test_comment_threads_three_levels_deep_are_rebuilt(imported):
     assert list(thread.order_by("order")) == [top, reply, third]
 
 
+def test_threads_match_what_xtd_builds_comment_by_comment(imported):
+    """The importer numbers whole threads at once; xtd's save, one comment at a time, agrees."""
+    from tests.factories import make_post
+
+    post = wp("post", 11)
+    imported_comments = list(
+        XtdComment.objects.filter(object_pk=str(post.pk)).order_by("submit_date", "pk")
+    )
+    replay_post = make_post("Replay")
+    twin = {}  # imported pk -> replayed comment
+    for original in imported_comments:
+        parent = twin[original.parent_id] if original.parent_id != original.pk else None
+        copy = XtdComment(
+            content_type=original.content_type,
+            object_pk=str(replay_post.pk),
+            site_id=original.site_id,
+            user_name=original.user_name,
+            comment=original.comment,
+            submit_date=original.submit_date,
+            parent_id=parent.pk if parent else 0,
+        )
+        copy.save()
+        twin[original.pk] = copy
+
+    def shape(comment, pool):
+        return (comment.level, comment.order, comment.nested_count, pool[comment.thread_id])
+
+    names_imported = {c.pk: c.user_name for c in imported_comments}
+    names_replayed = {c.pk: c.user_name for c in twin.values()}
+    for original in imported_comments:
+        copy = XtdComment.objects.get(pk=twin[original.pk].pk)
+        assert shape(original, names_imported) == shape(copy, names_replayed), original
+
+
 def test_comment_fields_and_states(imported):
     first = comment(101)
     assert first.user_name == "Nadia"
@@ -339,7 +373,7 @@ def _write_image(path, size=(640, 400), color=(30, 90, 160)):
     PILImage.new("RGB", size, color).save(path, "JPEG")
 
 
-def test_media_dir_copies_images_with_renditions_and_sets_the_poster(tmp_path, settings):
+def test_media_dir_copies_images_with_renditions_and_sets_the_poster(client, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     uploads = tmp_path / "export" / "wp-content" / "uploads"
     _write_image(uploads / "2018" / "04" / "ai-weiwei-poster.jpg")
@@ -360,6 +394,12 @@ def test_media_dir_copies_images_with_renditions_and_sets_the_poster(tmp_path, s
         image = apps.get_model("blog", "Image").objects.get(file__contains="coral")
         assert image.renditions
         assert image.display_url in body
+    # The old attachment page and ?attachment_id= lead to the copy.
+    poster_url = WordPressItem.objects.get(kind="attachment", wp_id="10").data["url"]
+    assert poster_url.startswith(settings.MEDIA_URL)
+    response = client.get(f"{AI_WEIWEI_URL}ai-weiwei-poster/")
+    assert response.status_code == 301 and response["Location"] == poster_url
+    assert client.get("/?attachment_id=10")["Location"] == poster_url
     # Again: nothing copied twice.
     out, _ = run_import(BLOG, "--media-dir", str(tmp_path / "export"))
     assert "Images: 0 copied, 2 already here" in out
