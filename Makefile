@@ -19,11 +19,21 @@ install: $(VENV)/.installed
 demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_comments
 
 run: export DJANGO_DEBUG ?= 1
 run: demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (stop with Ctrl-C)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The seed review under load: gunicorn on 127.0.0.1 with a throwaway SQLite database, 8 and 200
+# comments, load from wrk (installed when missing; a Python client stands in if that fails).
+# DEBUG only for the command that drives the run; the measured server runs with DEBUG off.
+bench: install
+	@command -v wrk >/dev/null || { echo "== installing wrk (apt-get)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; } \
+		|| echo "!! wrk could not be installed: the built-in Python client will load the server"; }
+	DJANGO_DEBUG=1 $(MANAGE) bench
 
 test: install chromium
 	$(BIN)/pytest

@@ -11,6 +11,9 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django_comments.models import CommentFlag
 from django_comments.signals import comment_was_posted, comment_will_be_posted
@@ -145,11 +148,84 @@ def with_like_counts(queryset):
     return queryset.annotate(flag_likes=_count(flags), visitor_likes=_count(likes))
 
 
+class _UrlForPk:
+    """reverse() once per process instead of once per comment on the page."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def format(self, pk):
+        if not hasattr(self, "_prefix"):
+            self._prefix, self._suffix = reverse(self.name, args=[0]).rsplit("0", 1)
+        return f"{self._prefix}{int(pk)}{self._suffix}"
+
+
+_LIKE_COMMENT_URL = _UrlForPk("comments:like_comment")
+_COMMENTER_URL = _UrlForPk("comments:commenter")
+
+
+def safe_website(url):
+    """A commenter's website, only when it is a plain web address (imported rows included)."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def avatar_html(comment):
+    """Initials on a colour taken from the commenter's email: drawn here, nothing fetched."""
+    name = (comment.user_name or "?").strip()
+    initials = "".join(part[0] for part in name.split()[:2]).upper() or "?"
+    seed = (comment.user_email or name).strip().lower()
+    hue = int(hashlib.sha256(seed.encode()).hexdigest()[:4], 16) % 360
+    return format_html(
+        '<span class="avatar" style="--avatar-hue: {}" aria-hidden="true">{}</span>',
+        hue,
+        initials,
+    )
+
+
+def comment_date(moment):
+    """ "April 2, 2018 at 11:00 a.m.", in the site's time zone (cheaper than the date filter)."""
+    when = timezone.localtime(moment)
+    hour = when.hour % 12 or 12
+    noon = "a.m." if when.hour < 12 else "p.m."
+    return f"{when:%B} {when.day}, {when.year} at {hour}:{when.minute:02d} {noon}"
+
+
 @dataclass
 class Node:
     comment: XtdComment
     children: list = field(default_factory=list)
     liked: bool = False
+    by_post_author: bool = False
+
+    @property
+    def header_html(self):
+        """Avatar, name (linked), the author's mark and the dated permalink, built here because
+        a template costs about a millisecond a comment for the same markup."""
+        comment = self.comment
+        website = safe_website(comment.user_url)
+        if website:
+            name = format_html('<a href="{}" rel="nofollow ugc">{}</a>', website, comment.user_name)
+        elif comment.user_id:
+            name = format_html(
+                '<a href="{}">{}</a>', _COMMENTER_URL.format(comment.user_id), comment.user_name
+            )
+        else:
+            name = comment.user_name
+        return format_html(
+            '<header class="comment-meta">{avatar}'
+            '<span class="comment-author" id="c{pk}-by">{name}</span>{badge}'
+            '<a class="comment-date" href="#c{pk}"><time datetime="{iso}">{date}</time></a>'
+            "</header>",
+            avatar=avatar_html(comment),
+            pk=comment.pk,
+            name=name,
+            badge=mark_safe('<span class="author-badge">Author</span>')  # noqa: S308
+            if self.by_post_author
+            else "",
+            iso=comment.submit_date.isoformat(),
+            date=comment_date(comment.submit_date),
+        )
 
     @property
     def like_count(self):
@@ -164,8 +240,8 @@ class Node:
         return liked_by(self.like_count) if self.like_count else ""
 
     @property
-    def anchor(self):
-        return f"c{self.comment.pk}"
+    def like_url(self):
+        return _LIKE_COMMENT_URL.format(pk=self.comment.pk)
 
     @property
     def can_reply(self):
@@ -181,6 +257,27 @@ class Thread:
     public_count: int
     post_likes: int
     post_liked: bool
+
+    def in_page_order(self):
+        """Every node depth-first, each knowing how many open lists end after it.
+
+        The template walks this flat list instead of including itself once per level, which
+        keeps long threads cheap to render.
+        """
+        ordered = []
+
+        def walk(nodes):
+            for node in nodes:
+                node.closes = 0
+                ordered.append(node)
+                if node.children:
+                    walk(node.children)
+                    ordered[-1].closes += 1
+
+        walk(self.roots)
+        for node in ordered:
+            node.closing = range(node.closes)
+        return ordered
 
 
 def _details_or_none(comment):
@@ -208,7 +305,10 @@ def load_thread(post, request, visitor=""):
     nodes = {}
     roots = []
     for comment in rows:
-        node = nodes[comment.pk] = Node(comment)
+        node = nodes[comment.pk] = Node(
+            comment,
+            by_post_author=comment.user_id is not None and comment.user_id == post.author_id,
+        )
         parent = nodes.get(comment.parent_id) if comment.parent_id != comment.pk else None
         # A reply whose parent is hidden (held, removed) still shows, at the top level.
         (parent.children if parent else roots).append(node)

@@ -1,12 +1,12 @@
-import hashlib
-
 from django import template
 from django.conf import settings
-from django.utils.html import format_html
+from django.middleware.csrf import get_token
 
+from blog.markup import html_to_text
 from blog.models import Post
 from comments import services
 from comments.forms import CommentForm
+from comments.links import absolute_url
 from comments.moderation import PostCommentModerator
 from comments.views import reader_key, remembered_author
 
@@ -40,6 +40,9 @@ def comment_section(context, post):
         "request": request,
         "user": context.get("user"),
         "post": post,
+        # Worked out once here rather than once per comment in the templates.
+        "post_url": post.get_absolute_url(),
+        "csrf_value": get_token(request),
         "thread": thread,
         "form": form,
         "comments_open": is_open,
@@ -55,23 +58,12 @@ def recent_comments(limit=5):
 
 @register.simple_tag
 def avatar(comment):
-    """Initials on a colour taken from the commenter's email: drawn here, nothing fetched."""
-    name = (comment.user_name or "?").strip()
-    initials = "".join(part[0] for part in name.split()[:2]).upper() or "?"
-    seed = (comment.user_email or name).strip().lower()
-    hue = int(hashlib.sha256(seed.encode()).hexdigest()[:4], 16) % 360
-    return format_html(
-        '<span class="avatar" style="--avatar-hue: {}" aria-hidden="true">{}</span>',
-        hue,
-        initials,
-    )
+    return services.avatar_html(comment)
 
 
 @register.filter
 def website(url):
-    """A commenter's website, only when it is a plain web address (imported rows included)."""
-    url = (url or "").strip()
-    return url if url.lower().startswith(("http://", "https://")) else ""
+    return services.safe_website(url)
 
 
 @register.filter
@@ -82,3 +74,14 @@ def is_post_author(comment, post):
 @register.simple_tag
 def max_thread_level():
     return settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+
+
+@register.simple_tag
+def absolute(path):
+    """`path` on this site as a full address, for mail (see SITE_URL)."""
+    return absolute_url(path)
+
+
+@register.filter
+def comment_as_text(comment):
+    return html_to_text(services.comment_html(comment))

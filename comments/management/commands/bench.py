@@ -1,0 +1,213 @@
+"""Load test of the seed review page, served by gunicorn, with 8 and with 200 comments.
+
+Everything happens in a throwaway SQLite database in a temporary directory: the demo content,
+then the demo comments, then generated comments up to the larger count. The load comes from
+`wrk` when it is installed, otherwise from a small threaded Python client.
+"""
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from http.client import HTTPConnection
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+SEED_PATH = "/2018/04/02/movie-review-ai-weiwei-never-sorry-2012/"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wrk_seconds(value, unit):
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+
+
+def run_wrk(url, duration, connections, threads):
+    output = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+        [  # noqa: S607 (wrk from PATH, as installed by the system)
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = {
+        pct: _wrk_seconds(value, unit)
+        for pct, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M)
+    }
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": rps,
+        "p50": latency["50"],
+        "p99": latency["99"],
+        "errors": int(errors.group(1)) if errors else 0,
+        "tool": "wrk",
+    }
+
+
+def run_python_client(port, path, duration, connections):
+    """Closed-loop load like wrk's: each connection sends its next request on the last reply."""
+    latencies = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + duration
+
+    def worker():
+        conn = HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - started)
+            if response.status != 200:
+                with lock:
+                    errors[0] += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    workers = [threading.Thread(target=worker) for _ in range(connections)]
+    begun = time.perf_counter()
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    elapsed = time.perf_counter() - begun
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": cuts[49],
+        "p99": cuts[98],
+        "errors": errors[0],
+        "tool": "python",
+    }
+
+
+class Command(BaseCommand):
+    help = "Measure requests/s and p50/p99 latency of the seed review with 8 and 200 comments."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--counts", default="8,200", help="Comment counts to measure.")
+        parser.add_argument("--duration", type=int, default=10, help="Seconds per run.")
+        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+        parser.add_argument(
+            "--tool", choices=["auto", "wrk", "python"], default="auto", help="Load generator."
+        )
+
+    def handle(self, *args, counts, duration, connections, workers, tool, **options):
+        counts = sorted(int(count) for count in counts.split(","))
+        if tool == "auto":
+            tool = "wrk" if shutil.which("wrk") else "python"
+        if tool == "wrk" and not shutil.which("wrk"):
+            raise CommandError("wrk is not installed (apt-get install wrk), try --tool python")
+
+        workdir = tempfile.mkdtemp(prefix="bench-")
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST"}
+        }
+        env.update(
+            DJANGO_DATA_DIR=workdir,
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_SECURE_HTTPS="0",
+            DJANGO_STATIC_MANIFEST="0",
+            DJANGO_LOG_LEVEL="ERROR",
+        )
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+
+        def step(*arguments):
+            subprocess.run(  # noqa: S603 (this project's manage.py)
+                [*manage, *arguments], env=env, check=True, capture_output=True
+            )
+
+        self.stdout.write(f"Preparing a throwaway SQLite database in {workdir} …")
+        step("migrate", "--noinput")
+        step("load_demo")
+        port = free_port()
+        server = subprocess.Popen(  # noqa: S603 (gunicorn from this virtualenv)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+        )
+        results = []
+        try:
+            url = f"http://127.0.0.1:{port}{SEED_PATH}"
+            for count in counts:
+                if count == 8:
+                    step("load_demo_comments")
+                else:
+                    step("load_demo_comments", "--total", str(count))
+                page = self._wait_for(url)
+                shown = re.search(r"(\d+) thoughts? on", page)
+                if not shown or int(shown.group(1)) != count:
+                    raise CommandError(f"Expected {count} comments on the page, found {shown}")
+                self.stdout.write(f"{count} comments: {duration}s of load with {tool} …")
+                if tool == "wrk":
+                    result = run_wrk(url, duration, connections, min(connections, 2))
+                else:
+                    result = run_python_client(port, SEED_PATH, duration, connections)
+                results.append((count, result, len(page.encode())))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            shutil.rmtree(workdir, ignore_errors=True)
+
+        self.stdout.write("")
+        self.stdout.write(
+            f"Seed review page, gunicorn {workers} sync workers on 127.0.0.1, "
+            f"{connections} connections, {duration}s each, load by {tool}:"
+        )
+        self.stdout.write(f"{'comments':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'KiB':>6}")
+        for count, result, size in results:
+            self.stdout.write(
+                f"{count:>9} {result['rps']:>8.1f} {result['p50'] * 1000:>8.1f} "
+                f"{result['p99'] * 1000:>8.1f} {size / 1024:>6.0f}"
+                + (f"  ({result['errors']} errors)" if result["errors"] else "")
+            )
+
+    def _wait_for(self, url, timeout=60):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+                    return response.read().decode()
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
