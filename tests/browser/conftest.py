@@ -59,6 +59,15 @@ def seed(_browser_database):
 
 
 @pytest.fixture
+def seed_with_comments(seed):
+    """The seed review with the demo discussion (threads, replies, likes)."""
+    from comments.demo import load_demo_comments
+
+    load_demo_comments()
+    return seed
+
+
+@pytest.fixture
 def new_context(browser, live_server):
     """Makes browser contexts (separate cookie jars) pointed at the live server."""
     contexts = []

@@ -50,11 +50,13 @@ def test_keyboard_reaches_the_content_first(page, seed):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-375", "desktop-1280"])
-def test_post_page_layout(new_context, seed, artifacts, viewport):
+def test_post_page_layout(new_context, seed_with_comments, artifacts, viewport):
     page = new_context(viewport=viewport).new_page()
-    page.goto(seed.get_absolute_url())
+    page.goto(seed_with_comments.get_absolute_url())
+    assert page.locator("ol.children li.comment").count() >= 1  # a thread with replies
     page.screenshot(path=artifacts / f"post-{viewport['width']}.png", full_page=True)
     assert horizontal_overflow(page) <= 0, "the post page scrolls sideways"
+    assert_accessible(page)
 
 
 def test_reader_finds_the_seed_review_in_the_a_to_z_archive(page, seed):
@@ -92,3 +94,22 @@ def test_reader_searches_from_the_header(page, seed):
     assert "Nothing found" in page.get_by_role("status").first.inner_text()
     assert box.input_value() == "zzzz nothing"
     assert_accessible(page)
+
+
+def test_no_sideways_scrolling_on_a_phone(new_context, seed):
+    page = new_context(viewport=PHONE).new_page()
+    pages = [
+        reverse("blog:home"),
+        reverse("blog:archive"),
+        reverse("blog:challenge_year", args=[2018]),
+        reverse("blog:letter", args=["A"]),
+        f"{reverse('blog:search')}?q=documentary",
+        reverse("reviews:documentary_list"),
+        reverse("reviews:documentary_detail", args=["ai-weiwei-never-sorry-2012"]),
+    ]
+    wide = {}
+    for url in pages:
+        page.goto(url)
+        if (overflow := horizontal_overflow(page)) > 0:
+            wide[url] = overflow
+    assert not wide, f"pages wider than a 375px phone (px too wide): {wide}"
