@@ -108,6 +108,12 @@ def edit_form(post, **fields):
     return data
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Real hashing costs a second per user here; these tests are about the admin, not hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(db):
     return make_user("owner", is_staff=True, is_superuser=True)

@@ -107,15 +107,23 @@
     return null;
   }
 
+  let shown = null;
+
   function suggest() {
-    hint.replaceChildren();
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(dateInput.value.trim());
-    if (!match) {
+    const date = match ? new Date(Date.UTC(+match[1], +match[2] - 1, +match[3])) : null;
+    let letter = date ? expectedLetter(date) : null;
+    if (letter === letterSelect.value) {
+      letter = null;
+    }
+    // Rebuilding the same hint would swap the button under a click (the date field's change
+    // event fires as focus moves to the button), and the click would be lost.
+    if (letter === shown) {
       return;
     }
-    const date = new Date(Date.UTC(+match[1], +match[2] - 1, +match[3]));
-    const letter = expectedLetter(date);
-    if (!letter || letterSelect.value === letter) {
+    shown = letter;
+    hint.replaceChildren();
+    if (!letter) {
       return;
     }
     const button = document.createElement("button");
