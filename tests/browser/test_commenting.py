@@ -143,30 +143,30 @@ def test_like_a_comment_with_and_without_javascript(new_context, seed, trusted_c
 
 def test_commenting_with_the_keyboard_alone(page, seed, trusted_commenters):
     page.goto(seed.get_absolute_url())
-    textarea = field(comment_form(page), "Comment")
-    # From the top of the page, Tab until the comment box has the focus.
-    for _ in range(200):
-        page.keyboard.press("Tab")
-        if textarea.evaluate("el => el === document.activeElement"):
-            break
-    else:
-        pytest.fail("Tab never reached the comment box")
-
+    # From the top of the page, Tab to each field, type, then Enter on the button.
+    tab_to(page, field(comment_form(page), "Comment"), limit=200)
     page.keyboard.type("Typed without a mouse.")
     for label in ("Name", "Email"):
-        while not field(comment_form(page), label).evaluate("el => el === document.activeElement"):
-            page.keyboard.press("Tab")
+        tab_to(page, field(comment_form(page), label))
         page.keyboard.type(ANNA[label])
-    post_button = comment_form(page).get_by_role("button", name="Post Comment")
-    for _ in range(15):
-        if post_button.evaluate("el => el === document.activeElement"):
-            break
-        page.keyboard.press("Tab")
-    else:
-        pytest.fail("Tab never reached the Post Comment button")
+    tab_to(page, comment_form(page).get_by_role("button", name="Post Comment"))
     page.keyboard.press("Enter")
 
-    comment_item(page, "Typed without a mouse.").wait_for()
+    comment = comment_item(page, "Typed without a mouse.")
+    comment.wait_for()
+    # The page opens at the new comment; Space presses its Like button.
+    tab_to(page, comment.get_by_role("button", name="Like"))
+    page.keyboard.press(" ")
+    comment.get_by_role("button", name="Liked").wait_for()
+
+
+def tab_to(page, target, limit=30):
+    """Press Tab until `target` has the focus (fails after `limit` presses)."""
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"Tab never reached {target}")
 
 
 def test_comment_form_errors_are_announced_and_accessible(page, seed):

@@ -67,6 +67,14 @@ def test_reader_finds_the_seed_review_in_the_a_to_z_archive(page, seed):
 
     page.get_by_role("link", name="A to Z challenges").click()
     page.wait_for_url(f"**{reverse('blog:challenges')}")
+    page.get_by_role("link", name="2018", exact=True).click()
+    page.wait_for_url(f"**{reverse('blog:challenge_year', args=[2018])}")
+    grid = page.locator(".az-grid > li")
+    assert grid.count() == 26
+    assert "Ai Weiwei: Never Sorry" in grid.first.inner_text()
+    assert_accessible(page)
+
+    page.go_back()
     page.get_by_role("navigation", name="Letters").get_by_role("link", name="A", exact=True).click()
     page.wait_for_url(f"**{reverse('blog:letter', args=['A'])}")
     assert_accessible(page)
