@@ -17,7 +17,11 @@ class PostSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Post.objects.published().order_by("-published_at", "-pk")
+        return (
+            Post.objects.published()
+            .only("slug", "published_at", "published_on", "updated_at")
+            .order_by("-published_at", "-pk")
+        )
 
     def lastmod(self, post):
         return post.updated_at
