@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-fast lint format bench install demo clean chromium
+.PHONY: run test test-fast lint format bench bench-archive install demo clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: install
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; } \
 		|| echo "!! wrk could not be installed: the built-in Python client will load the server"; }
 	DJANGO_DEBUG=1 $(MANAGE) bench
+
+# Archive, search, feeds and sitemap with 2000 generated posts (rolled back afterwards).
+bench-archive: demo
+	DJANGO_DEBUG=1 $(MANAGE) bench_archive --posts 2000
 
 test: install chromium
 	$(BIN)/pytest
