@@ -1,6 +1,8 @@
 """Which social logins a commenter can use here, and how the comment form names them."""
 
-from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount import app_settings
+from allauth.socialaccount.models import SocialApp
+from django.conf import settings
 
 # The providers the comment form offers, in the order their icons appear, with the colour and
 # letter of their icon (drawn here: the page asks no other site for anything).
@@ -13,11 +15,23 @@ LOGIN_PROVIDERS = {
 
 
 def configured_providers(request):
-    """The offered providers that have keys (in settings or as a SocialApp of this site)."""
+    """The offered providers that have keys: in settings, or a SocialApp of this site.
+
+    One query (the admin's SocialApp rows of SITE_ID), whichever and however many providers.
+    """
     cached = getattr(request, "_configured_login_providers", None)
     if cached is not None:
         return cached
-    configured = {provider.id for provider in get_adapter().list_providers(request)}
+    configured = {
+        provider_id
+        for provider_id, options in app_settings.PROVIDERS.items()
+        if options.get("APPS") or options.get("APP")
+    }
+    configured.update(
+        SocialApp.objects.filter(sites__id=settings.SITE_ID, provider__in=LOGIN_PROVIDERS)
+        .values_list("provider", flat=True)
+        .distinct()
+    )
     providers = [
         {"id": provider_id, **details}
         for provider_id, details in LOGIN_PROVIDERS.items()

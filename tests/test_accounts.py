@@ -110,7 +110,6 @@ def test_login_icons_cost_one_query_for_any_number_of_providers(
     from django.template import Context, Template
 
     template = Template("{% load login_icons %}{% login_icons %}")
-    Site.objects.get_current()  # cached for the life of the process, as in production
     for provider_ids in ((), tuple(PROVIDER_IDS)):
         configure(settings, *provider_ids)
         request = rf.get("/")
