@@ -583,6 +583,8 @@ def test_an_author_writes_as_themself(client):
     alice = author_in_group("alice")
     bob = author_in_group("bob")
     client.force_login(alice)
+    page = client.get(ADD_URL).content.decode()
+    assert 'name="review-0-documentary"' in page and 'name="author"' not in page
     response = client.post(ADD_URL, post_form(bob, title="By Alice"))
     assert response.status_code == 302
     assert Post.objects.get(title="By Alice").author == alice
