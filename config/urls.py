@@ -11,7 +11,6 @@ sitemaps = {"posts": PostSitemap, "documentaries": DocumentarySitemap, "archives
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("accounts/", include("allauth.urls")),
     # Ours first: it replaces django-comments' posting view at the same address.
     path("", include("comments.urls")),
     path("comments/", include("django_comments_xtd.urls")),
