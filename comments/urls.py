@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from blog import converters  # noqa: F401  (registers <yyyy:>, <dd:> and <uslug:>)
 
@@ -9,6 +9,10 @@ app_name = "comments"
 urlpatterns = [
     # The same address as django-comments' own view, which this one replaces.
     path("comments/post/", views.post_comment, name="post"),
+    # xtd's reply page becomes the post's own form with the parent set (the no-JavaScript path).
+    path("comments/reply/<int:pk>/", views.reply, name="reply"),
+    # xtd's JSON API is not used: it lists comments of drafts and gravatar hashes of emails.
+    re_path(r"^comments/api/", views.not_found),
     path("comments/likes/comment/<int:pk>/", views.like_comment, name="like_comment"),
     path("comments/likes/post/<int:pk>/", views.like_post, name="like_post"),
     path("comments/feed/", feeds.RecentCommentsFeed(), name="feed"),

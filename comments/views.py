@@ -144,6 +144,15 @@ def _visible_comment(pk):
     return comment, post
 
 
+def reply(request, pk):
+    comment, post = _visible_comment(pk)
+    return redirect(f"{post.get_absolute_url()}?replytocom={comment.pk}#respond")
+
+
+def not_found(request):
+    raise Http404("Not here.")
+
+
 def _like_response(request, result, fallback, visitor):
     label = services.liked_by(result.count)
     if request.headers.get("Accept", "").startswith("application/json"):

@@ -477,3 +477,19 @@ def test_the_demo_comments_load_once(client, demo):
     assert "8 thoughts on “Movie Review: Ai Weiwei: Never Sorry (2012) #atozchallenge”" in page
     assert page.count("Author</span>") == 3
     assert "Liked by 1 person" in page
+
+
+def test_xtd_reply_page_leads_to_the_form_under_the_post(client):
+    post = make_post()
+    comment = add_comment(post, "Hi")
+    response = client.get(f"/comments/reply/{comment.pk}/")
+    assert response["Location"] == f"{post.get_absolute_url()}?replytocom={comment.pk}#respond"
+    on_draft = add_comment(make_post(status="draft"), "Draft talk")
+    assert client.get(f"/comments/reply/{on_draft.pk}/").status_code == 404
+
+
+def test_xtd_json_api_is_switched_off(client):
+    post = make_post()
+    add_comment(post, "Hi")
+    assert client.get(f"/comments/api/blog-post/{post.pk}/").status_code == 404
+    assert client.post("/comments/api/comment/", {}).status_code == 404

@@ -43,6 +43,8 @@ def run_wrk(url, duration, connections, threads):
             f"-c{connections}",
             f"-d{duration}s",
             "--latency",
+            "--timeout",
+            "30s",
             url,
         ],
         capture_output=True,
