@@ -234,3 +234,15 @@ def test_owner_exports_and_erases_from_the_personal_data_page(client, nina_in_th
 
     response = client.post(url, {"email": "not an email", "export": "1"})
     assert response.status_code == 400
+
+
+def test_comment_form_names_akismet_only_when_it_is_on(client, settings):
+    post = make_post()
+    settings.AKISMET_API_KEY = ""
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Learn how your comment data is processed" in page
+    assert f'href="{reverse("comments:privacy")}"' in page
+    assert "Akismet" not in page
+    settings.AKISMET_API_KEY = "a-key"
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "This site uses Akismet to reduce spam." in page

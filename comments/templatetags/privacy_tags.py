@@ -16,3 +16,8 @@ def comment_privacy_details(context):
         "akismet": akismet_enabled(),
         "providers": configured_providers(request) if request is not None else [],
     }
+
+
+@register.simple_tag
+def akismet_on():
+    return akismet_enabled()
