@@ -4,6 +4,8 @@ Items carry the review's facts and rating in their description, rendered by a te
 escapes everything; the post body itself is not sent, only its summary.
 """
 
+import copy
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
@@ -21,6 +23,22 @@ class PostsFeed(Feed):
     feed_type = Rss201rev2Feed
     description_template = "blog/feed_item_description.html"
 
+    def __call__(self, request, *args, **kwargs):
+        # One feed object serves every request: answer from a copy that knows this request,
+        # so that links use its host rather than the Sites framework's record.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def absolute(self, path):
+        return self.request.build_absolute_uri(path)
+
+    def feed_url(self, obj=None):
+        return self.absolute(self.request.path)
+
+    def item_link(self, post):
+        return self.absolute(post.get_absolute_url())
+
     def title(self, obj=None):
         return settings.BLOG_TITLE
 
@@ -31,7 +49,7 @@ class PostsFeed(Feed):
         return self.description(obj)
 
     def link(self, obj=None):
-        return reverse("blog:home")
+        return self.absolute(reverse("blog:home"))
 
     def posts(self, obj):
         return Post.objects.published()
@@ -83,7 +101,7 @@ class TermFeed(PostsFeed):
         return f"{settings.BLOG_TITLE}: {obj.name}"
 
     def link(self, obj=None):
-        return reverse(self.route, kwargs={"slug": obj.slug})
+        return self.absolute(reverse(self.route, kwargs={"slug": obj.slug}))
 
     def posts(self, obj):
         return Post.objects.published().filter(**{self.relation: obj})
@@ -126,7 +144,7 @@ class ChallengeFeed(PostsFeed):
         return f"{settings.BLOG_TITLE}: {names} {obj['year']}"
 
     def link(self, obj=None):
-        return reverse("blog:challenge_year", kwargs={"year": obj["year"]})
+        return self.absolute(reverse("blog:challenge_year", kwargs={"year": obj["year"]}))
 
     def posts(self, obj):
         return Post.objects.published().filter(challenge__year=obj["year"])

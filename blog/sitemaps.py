@@ -1,6 +1,7 @@
 """sitemap.xml sections for posts and archive pages, and robots.txt pointing at it."""
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import reverse
@@ -11,7 +12,25 @@ from .challenge import LETTERS
 from .models import Category, Challenge, Post, Tag
 
 
-class PostSitemap(Sitemap):
+class HostSitemap(Sitemap):
+    """A section whose addresses use the host of the request (already checked against
+    ALLOWED_HOSTS), not the Sites framework's record, which stays "example.com" unless edited."""
+
+    def __init__(self, domain=None):
+        self.domain = domain
+
+    def get_domain(self, site=None):
+        return self.domain or super().get_domain(site)
+
+
+def sitemap_view(request, sitemaps, **kwargs):
+    """Django's sitemap view, with each section told the request's host."""
+    host = request.get_host()
+    sections = {name: section(domain=host) for name, section in sitemaps.items()}
+    return sitemap(request, sections, **kwargs)
+
+
+class PostSitemap(HostSitemap):
     changefreq = "monthly"
     priority = 0.8
     limit = 5000
@@ -27,7 +46,7 @@ class PostSitemap(Sitemap):
         return post.updated_at
 
 
-class ArchiveSitemap(Sitemap):
+class ArchiveSitemap(HostSitemap):
     """Lists of posts: home, challenge grids, letters, dates, tags and categories."""
 
     changefreq = "weekly"

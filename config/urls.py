@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from blog.sitemaps import ArchiveSitemap, PostSitemap, robots_txt
+from blog.sitemaps import ArchiveSitemap, PostSitemap, robots_txt, sitemap_view
 from reviews.sitemaps import DocumentarySitemap
 
 sitemaps = {"posts": PostSitemap, "documentaries": DocumentarySitemap, "archives": ArchiveSitemap}
@@ -15,7 +14,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("comments/", include("django_comments_xtd.urls")),
     path("documentaries/", include("reviews.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("", include("blog.urls")),
 ]

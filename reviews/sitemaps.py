@@ -1,14 +1,14 @@
 """sitemap.xml section for documentaries that a published review names."""
 
-from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 
 from blog.models import Post
+from blog.sitemaps import HostSitemap
 
 from .models import Documentary
 
 
-class DocumentarySitemap(Sitemap):
+class DocumentarySitemap(HostSitemap):
     changefreq = "monthly"
     priority = 0.6
 

@@ -145,3 +145,13 @@ def test_hostile_titles_and_bodies_are_escaped_in_feeds(client, db):
     assert b"<script>" not in content
     _, items = _rss_items(client, "/feed/")
     assert "<script>" not in items[0].findtext("description")
+
+
+def test_links_use_the_address_the_reader_came_by(client, demo):
+    channel, items = _rss_items(client, "/feed/")
+    assert channel.findtext("link") == "http://testserver/"
+    assert items[0].findtext("link").startswith("http://testserver/20")
+    root, _ = _atom_entries(client, "/tag/art/feed/atom/")
+    self_link = next(link for link in root.findall(f"{ATOM}link") if link.get("rel") == "self")
+    assert self_link.get("href") == "http://testserver/tag/art/feed/atom/"
+    assert b"example.com" not in client.get("/feed/").content
