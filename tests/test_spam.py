@@ -618,3 +618,17 @@ def test_spam_eval_meets_the_targets_on_the_validation_file():
     assert float(recall.group(1)) >= 0.90
     assert float(false_positives.group(1)) <= 5.0
     assert "ms per comment" in out.getvalue()
+
+
+def test_an_unreachable_cache_loses_no_comment(client, only, settings):
+    only(SPAM_RATE_LIMIT_PER_IP=1, SPAM_DISALLOWED_TERMS=True)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/2",  # nothing listens there
+        }
+    }
+    post = make_post()
+    _, first = send(client, post, comment="One")
+    _, second = send(client, post, comment="Two")
+    assert (first.is_public, second.is_public) == (True, True)  # not counted, not lost

@@ -29,6 +29,7 @@ class StatusFilter(admin.SimpleListFilter):
 class ModerationAdmin(admin.ModelAdmin):
     list_display = [
         "excerpt",
+        "on_post",
         "commenter",
         "status",
         "check_name",
@@ -70,6 +71,12 @@ class ModerationAdmin(admin.ModelAdmin):
     @admin.display(description="comment")
     def excerpt(self, obj):
         return Truncator(obj.comment.comment).chars(120)
+
+    @admin.display(description="on")
+    def on_post(self, obj):
+        c = obj.comment
+        url = reverse("comments-url-redirect", args=[c.content_type_id, c.object_pk])
+        return format_html('<a href="{}">view post</a>', url)
 
     @admin.display(description="commenter", ordering="comment__user_email")
     def commenter(self, obj):

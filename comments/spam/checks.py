@@ -6,6 +6,7 @@ a moderator. Checks are listed in `CHECKS` in the order they run.
 
 import hashlib
 import ipaddress
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from .models import DisallowedTerm
 
 SPAM = "spam"
 PENDING = "pending"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -76,13 +79,17 @@ def _hit(kind, value, limit, window):
     """Count one comment for `value` in the current window; True when over `limit`."""
     digest = hashlib.sha256(value.lower().encode()).hexdigest()[:32]
     key = f"spam:rate:{kind}:{digest}:{int(time.time() // window)}"
-    # add() is atomic on every backend; incr() too (Redis INCR, a lock in LocMem).
-    cache.add(key, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
+        # add() is atomic on every backend; incr() too (Redis INCR, a lock in LocMem).
+        cache.add(key, 0, timeout=window + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window + 1)
+            count = 1
+    except Exception:  # an unreachable cache must not lose the comment: count nothing
+        logger.exception("Rate limit not counted: the cache did not answer")
+        return False
     return count > limit
 
 

@@ -1,5 +1,7 @@
 """What the spam filter decided about each comment, and what it learns from."""
 
+import contextlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
@@ -68,10 +70,14 @@ class DisallowedTermQuerySet(models.QuerySet):
 
     def cached(self):
         """All (kind, term) pairs, from the cache (`receivers` clear it when a term changes)."""
-        terms = cache.get(self.CACHE_KEY)
+        try:
+            terms = cache.get(self.CACHE_KEY)
+        except Exception:  # the cache is down: ask the database
+            return list(self.values_list("kind", "term"))
         if terms is None:
             terms = list(self.values_list("kind", "term"))
-            cache.set(self.CACHE_KEY, terms, timeout=3600)
+            with contextlib.suppress(Exception):
+                cache.set(self.CACHE_KEY, terms, timeout=3600)
         return terms
 
 
