@@ -17,7 +17,7 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django_comments.models import CommentFlag
-from django_comments_xtd.models import XtdComment
+from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Post
 
@@ -167,7 +167,7 @@ def _likes_data(users):
             )
             likes.append({**target, "date": _iso(like.created_at)})
     # Likes of comments by logged-in readers are xtd's "I liked it" flags.
-    flags = CommentFlag.objects.filter(user__in=users, flag="I liked it")
+    flags = CommentFlag.objects.filter(user__in=users, flag=LIKEDIT_FLAG)
     for flag in flags.order_by("flag_date"):
         likes.append({"comment": flag.comment_id, "date": _iso(flag.flag_date)})
     return likes
@@ -209,7 +209,17 @@ def erase_personal_data(email, *, delete_accounts=False):
             result.likes += Like.objects.filter(user__in=users).update(
                 user=None, visitor=Concat(Value("erased-"), Cast("pk", CharField()))
             )
-        result.likes += CommentFlag.objects.filter(user__in=users, flag="I liked it").delete()[0]
+        flags = CommentFlag.objects.filter(user__in=users, flag=LIKEDIT_FLAG)
+        if Like is not None:
+            # A logged-in reader's like of a comment is an xtd flag, which needs a user: it
+            # becomes an anonymous like instead.
+            Like.objects.bulk_create(
+                [
+                    Like(comment_id=flag.comment_id, visitor=f"erased-flag-{flag.pk}")
+                    for flag in flags
+                ]
+            )
+        result.likes += flags.delete()[0]
         result.accounts_unlinked = len(users)
         if delete_accounts:
             for user in users:

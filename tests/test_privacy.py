@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
-from django_comments_xtd.models import XtdComment
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from comments.models import Like
 from comments.spam.models import Moderation
@@ -71,6 +72,7 @@ def nina_in_threads():
         comment=opener, status="approved", user_agent="Firefox/140", referrer="https://x.test/"
     )
     Like.objects.create(post=second, user=user)
+    CommentFlag.objects.create(comment=reply, user=user, flag=LIKEDIT_FLAG)
     return {
         "user": user,
         "posts": (first, second),
@@ -102,7 +104,8 @@ def test_export_lists_comments_likes_and_account(nina_in_threads):
     assert data["comments"][1]["in_reply_to"] == nina_in_threads["others"][0].pk
     assert data["comments"][2]["post"]["title"] == "Man on Wire"
     assert data["likes"] == [
-        {"post": "Man on Wire", "url": second.get_absolute_url(), "date": data["likes"][0]["date"]}
+        {"post": "Man on Wire", "url": second.get_absolute_url(), "date": data["likes"][0]["date"]},
+        {"comment": nina_in_threads["others"][0].pk, "date": data["likes"][1]["date"]},
     ]
     [account] = data["accounts"]
     assert (account["username"], account["email"]) == ("nina", EMAIL)
@@ -128,7 +131,7 @@ def test_erase_keeps_the_comments_and_the_threads_whole(client, nina_in_threads)
     assert (len(before[first.pk]), len(before[second.pk])) == (4, 2)
     out = StringIO()
     call_command("erase_personal_data", EMAIL, stdout=out)
-    assert "Anonymized 3 comment(s) and 1 like(s)" in out.getvalue()
+    assert "Anonymized 3 comment(s) and 2 like(s)" in out.getvalue()
 
     for mine in nina_in_threads["mine"]:
         mine.refresh_from_db()
@@ -151,9 +154,12 @@ def test_erase_keeps_the_comments_and_the_threads_whole(client, nina_in_threads)
         assert "nina.example.org" not in page
     page = client.get(first.get_absolute_url()).content.decode()
     assert "Opening thoughts." in page and "Glad you two agree." in page
-    # The like still counts, but no longer says whose it was.
-    like = Like.objects.get()
-    assert like.user_id is None and like.visitor
+    # The likes still count, but no longer say whose they were.
+    post_like = Like.objects.get(post=second)
+    assert post_like.user_id is None and post_like.visitor
+    assert not CommentFlag.objects.filter(user=nina_in_threads["user"]).exists()
+    comment_like = Like.objects.get(comment=nina_in_threads["others"][0])
+    assert comment_like.user_id is None and comment_like.visitor
     assert export(EMAIL)["comments"] == []
 
 
