@@ -632,3 +632,21 @@ def test_an_unreachable_cache_loses_no_comment(client, only, settings):
     _, first = send(client, post, comment="One")
     _, second = send(client, post, comment="Two")
     assert (first.is_public, second.is_public) == (True, True)  # not counted, not lost
+
+
+def test_row_buttons_post_with_the_change_lists_csrf_token(queue, django_user_model):
+    admin = django_user_model.objects.create_superuser("chief", "chief@example.org", "pw-1234-x")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(admin)
+    page = browser.get(reverse("admin:spam_moderation_changelist")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    moderation = moderation_of(queue["pending"])
+    button = reverse("admin:spam_moderation_decide", args=[moderation.pk, "approve"])
+    assert f'formaction="{button}"' in page
+    assert "Delete selected" not in page  # decisions are kept, not deleted
+    refused = browser.post(button)
+    assert refused.status_code == 403
+    response = browser.post(button, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    queue["pending"].refresh_from_db()
+    assert queue["pending"].is_public is True

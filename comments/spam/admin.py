@@ -68,6 +68,10 @@ class ModerationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The record of a decision stays while its comment does (purge_spam removes both).
+        return False
+
     @admin.display(description="comment")
     def excerpt(self, obj):
         return Truncator(obj.comment.comment).chars(120)
