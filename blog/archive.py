@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import (
     DayArchiveView,
     ListView,
@@ -181,6 +181,12 @@ class TagView(TermPostsView):
 class CategoryView(TermPostsView):
     model = Category
     relation = "categories"
+
+
+def subcategory_redirect(request, parent, slug):
+    """WordPress nests a child category under its parent; here it has one address."""
+    category = get_object_or_404(Category, slug=slug, parent__slug=parent)
+    return redirect("blog:category", slug=category.slug, permanent=True)
 
 
 class DatedArchiveMixin:

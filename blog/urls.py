@@ -38,7 +38,7 @@ urlpatterns = [
     # WordPress nests child categories under their parent: /category/parent/child/.
     path(
         "category/<uslug:parent>/<uslug:slug>/",
-        archive.CategoryView.as_view(),
+        archive.subcategory_redirect,
         name="subcategory",
     ),
     path("<yyyy:year>/", archive.YearView.as_view(), name="year"),

@@ -191,11 +191,14 @@ def test_tag_and_category_pages_have_wordpress_addresses(client, demo):
     assert html.count('class="post-card"') == Post.objects.published().count()
 
 
-def test_child_categories_answer_under_their_parent(client, demo):
+def test_child_categories_under_their_parent_redirect_to_their_page(client, demo):
     parent = Category.objects.get(slug="documentary-reviews")
     child = Category.objects.create(name="Nature", slug="nature", parent=parent)
     Post.objects.get(title__contains="Serengeti").categories.add(child)
-    assert "Serengeti" in _html(client, "/category/documentary-reviews/nature/")
+    response = client.get("/category/documentary-reviews/nature/")
+    assert response.status_code == 301 and response["Location"] == "/category/nature/"
+    assert "Serengeti" in _html(client, "/category/nature/")
+    assert client.get("/category/elsewhere/nature/").status_code == 404
 
 
 def test_terms_without_public_posts_are_404(client, demo):
