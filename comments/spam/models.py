@@ -33,7 +33,7 @@ class Moderation(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     check_name = models.CharField(
-        "decided by", max_length=40, blank=True, help_text="The check that made the decision."
+        "check", max_length=40, blank=True, help_text="The check that made the decision."
     )
     reason = models.CharField(max_length=255, blank=True)
     score = models.FloatField(null=True, blank=True, help_text="Classifier spam probability.")

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('approved', 'Approved'), ('pending', 'Pending'), ('spam', 'Spam'), ('removed', 'Removed')], default='pending', max_length=10)),
-                ('check_name', models.CharField(blank=True, help_text='The check that made the decision.', max_length=40, verbose_name='decided by')),
+                ('check_name', models.CharField(blank=True, help_text='The check that made the decision.', max_length=40, verbose_name='check')),
                 ('reason', models.CharField(blank=True, max_length=255)),
                 ('score', models.FloatField(blank=True, help_text='Classifier spam probability.', null=True)),
                 ('user_agent', models.TextField(blank=True)),
