@@ -101,6 +101,16 @@ def _shortcode_url(attributes, inner=""):
     return re.sub(r"&(?:amp;)?[wh]=\d+", "", found[0])
 
 
+def _video_id_url(name, attributes):
+    """WordPress.com also takes a bare id: [vimeo 76979871], [youtube dQw4w9WgXcQ]."""
+    value = (attributes or "").strip().lstrip("=").split()[0] if (attributes or "").strip() else ""
+    if name == "vimeo" and value.isdigit():
+        return f"https://vimeo.com/{value}"
+    if name == "youtube" and re.fullmatch(r"[\w-]{6,}", value):
+        return f"https://www.youtube.com/watch?v={value}"
+    return ""
+
+
 def _caption(attributes, inner):
     attrs = _attrs(attributes)
     image = re.search(r"(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?", inner, re.IGNORECASE)
@@ -145,7 +155,7 @@ def convert_shortcodes(text, *, gallery_images=lambda ids: [], embeds=None, unkn
         if name in ("youtube", "vimeo", "embed", "video", "audio"):
             if closing:
                 return ""
-            url = _shortcode_url(attributes)
+            url = _shortcode_url(attributes) or _video_id_url(name, attributes)
             if url:
                 embeds.append(url)
                 return "\n\n" + _link(url) + "\n\n"

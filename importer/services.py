@@ -23,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_comments_xtd.models import XtdComment, max_thread_level_for_content_type
@@ -48,7 +48,7 @@ MODERATION_STATUS = {
 COMMENT_TYPES = {"comment", "pingback", "trackback"}
 
 
-class ImportError_(Exception):  # noqa: N801  (not the builtin)
+class WordPressImportError(Exception):
     """The export cannot be imported; the message says why."""
 
 
@@ -173,15 +173,15 @@ class WordPressImporter:
         try:
             self.export = wxr.read_export(self.path)
         except wxr.WXRError as exc:
-            raise ImportError_(f"{self.path.name}: {exc}. Nothing was imported.") from exc
+            raise WordPressImportError(f"{self.path.name}: {exc}. Nothing was imported.") from exc
         except OSError as exc:
-            raise ImportError_(
+            raise WordPressImportError(
                 f"{self.path}: {exc.strerror or exc}. Nothing was imported."
             ) from exc
         s = self.summary
         s.source, s.title, s.version = self.export.source, self.export.title, self.export.version
         if not s.source:
-            raise ImportError_(
+            raise WordPressImportError(
                 f"{self.path.name}: the export names no site (<wp:base_site_url> or <link>). "
                 "Nothing was imported."
             )
@@ -197,14 +197,21 @@ class WordPressImporter:
                 self._import_attachments()
                 for done, item in enumerate(wxr.iter_items(self.path), start=1):
                     self.progress(done, self.export.item_count)
-                    self._import_item(item)
+                    try:
+                        self._import_item(item)
+                    except (DatabaseError, ValidationError, ValueError) as exc:
+                        raise WordPressImportError(
+                            f"{self.path.name}: {item.type} {item.id} "
+                            f"“{_title(item.title)}” could not be imported ({exc}). "
+                            "Nothing was imported."
+                        ) from exc
                 if self.dry_run:
                     raise _DryRun
         except _DryRun:
             pass
         except wxr.WXRError as exc:
             self._remove_written_files()
-            raise ImportError_(f"{self.path.name}: {exc}. Nothing was imported.") from exc
+            raise WordPressImportError(f"{self.path.name}: {exc}. Nothing was imported.") from exc
         except Exception:
             self._remove_written_files()
             raise

@@ -548,6 +548,22 @@ def test_files_that_are_not_exports_or_are_attacks_are_refused(name, message):
     assert Post.objects.count() == 0
 
 
+def test_a_failure_halfway_rolls_everything_back(monkeypatch):
+    from django.db import IntegrityError
+
+    def broken_page(self, item):
+        raise IntegrityError("simulated failure")
+
+    # Pages come after the posts and their comments in the file: those are undone too.
+    monkeypatch.setattr("importer.services.WordPressImporter._import_page", broken_page)
+    with pytest.raises(CommandError, match="page 20 “About” could not be imported"):
+        run_import()
+    assert Post.objects.count() == 0
+    assert XtdComment.objects.count() == 0
+    assert WordPressItem.objects.count() == 0
+    assert Tag.objects.count() == 0
+
+
 def test_missing_file_and_missing_media_dir_are_clear_errors(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         run_import(tmp_path / "nope.xml")
@@ -582,3 +598,115 @@ def test_two_blogs_with_the_same_ids_do_not_collide():
         "http://old.example.org",
         "https://liamdocs.wordpress.com",
     }
+
+
+def test_templates_can_mark_pingbacks_and_trackbacks(imported, django_assert_num_queries):
+    from django.template import Context, Template
+
+    post = wp("post", 11)
+    template = Template(
+        "{% load wordpress_import %}{% wordpress_linkbacks post as linkbacks %}"
+        "{% for c in comments %}{{ c.user_name }}={{ linkbacks|linkback_kind:c.pk }};{% endfor %}"
+    )
+    comments = [comment(101), comment(108), comment(109)]
+    with django_assert_num_queries(1):
+        rendered = template.render(Context({"post": post, "comments": comments}))
+    assert rendered == "Nadia=;Another Blog=pingback;Old Style Blog=trackback;"
+
+
+# The pieces on their own -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rating"),
+    [
+        ("****", "4"),
+        ("***½", "3.5"),
+        ("*** 1/2", "3.5"),
+        ("★★★★★", "5"),
+        ("4 out of 5 stars", "4"),
+        ("3.5/5", "3.5"),
+        ("<strong>**</strong>", "2"),
+        ("two thumbs up", None),
+        ("*******", None),
+    ],
+)
+def test_ratings_as_people_write_them(text, rating):
+    from importer.recognize import parse_rating
+
+    assert parse_rating(text) == (Decimal(rating) if rating else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("April 16, 2012", (datetime.date(2012, 4, 16), 2012)),
+        ("16 April 2012", (datetime.date(2012, 4, 16), 2012)),
+        ("April 16th, 2012", (datetime.date(2012, 4, 16), 2012)),
+        ("2012-04-16", (datetime.date(2012, 4, 16), 2012)),
+        ("2017", (None, 2017)),
+        ("April 2017", (None, 2017)),
+        ("sometime in the nineties", (None, None)),
+    ],
+)
+def test_release_dates_full_or_year(text, expected):
+    from importer.recognize import parse_release
+
+    assert parse_release(text) == expected
+
+
+def test_labels_in_bold_and_sections_on_their_own_line():
+    from importer.recognize import find_review
+
+    found = find_review(
+        "<b>Title:</b> Some Film\n<strong>Rating:</strong> **\n\n"
+        "What Can One Learn From Watching This Documentary:\n\nPatience, mostly.\nAnd more.\n\n"
+        "The end.",
+        "Some post",
+    )
+    assert found.title == "Some Film" and found.rating == Decimal("2")
+    assert found.lessons == "Patience, mostly.\nAnd more."
+    assert found.content.strip() == "The end."
+
+
+def test_no_rating_means_no_review_and_the_text_stays():
+    from importer.recognize import find_review
+
+    text = "Title: A Film\nDirector: Someone\n\nA paragraph."
+    found = find_review(text, "A post")
+    assert not found.is_review
+    assert found.content == text
+    assert found.unrecognised == ["review lines without a rating: kept as text"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[youtube=http://www.youtube.com/watch?v=abcdefgh&w=320]", "watch?v=abcdefgh"),
+        ("[embed]https://youtu.be/abcdefgh[/embed]", "watch?v=abcdefgh"),
+        ("https://www.youtube.com/watch?v=abcdefgh", "watch?v=abcdefgh"),
+        ('<iframe src="//www.youtube-nocookie.com/embed/abcdefgh"></iframe>', "watch?v=abcdefgh"),
+        ("[youtube abcdefgh]", "watch?v=abcdefgh"),
+        ("[vimeo 76979871]", None),
+    ],
+)
+def test_embeds_become_links(content, expected):
+    from importer.convert import convert_content
+
+    body = convert_content(content).body
+    assert "<iframe" not in body
+    if expected:
+        assert f'<a href="https://www.youtube.com/{expected}">' in body
+    else:
+        assert '<a href="https://vimeo.com/76979871">' in body
+
+
+def test_gallery_uses_the_attachments_and_headings_step_down():
+    from importer.convert import convert_content
+
+    body = convert_content(
+        '<h1>Big</h1>\n[gallery ids="1,2"]',
+        gallery_images=lambda ids: [f"https://x.example/{i}.jpg" for i in ids],
+    ).body
+    assert body.startswith("<h2>Big</h2>")
+    assert '<figure><img src="https://x.example/1.jpg" alt="">' in body

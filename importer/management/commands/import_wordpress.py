@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from importer.services import ImportError_, WordPressImporter
+from importer.services import WordPressImporter, WordPressImportError
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         )
         try:
             summary = importer.run()
-        except ImportError_ as exc:
+        except WordPressImportError as exc:
             raise CommandError(str(exc)) from exc
         finally:
             if progress is not None and getattr(self, "_shown", False):
