@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import admin
@@ -59,6 +59,34 @@ def star_label(rating):
     )
 
 
+def as_rating(value):
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+def coerce_rating(value):
+    # TypedChoiceField expects ValueError for bad input; Decimal raises InvalidOperation.
+    rating = as_rating(value)
+    if rating is None:
+        raise ValueError(value)
+    return rating
+
+
+class StarRadioSelect(forms.RadioSelect):
+    """Radio buttons whose values read "4.0", so that 4 and 4.0 check the same star."""
+
+    def format_value(self, value):
+        rating = as_rating(value)
+        return [f"{rating:.1f}"] if rating is not None else super().format_value(value)
+
+
+class RatingField(forms.TypedChoiceField):
+    def valid_value(self, value):
+        return as_rating(value) in RATING_STEPS
+
+
 class ReviewInline(admin.StackedInline):
     model = Review
     can_delete = True
@@ -82,16 +110,16 @@ class ReviewInline(admin.StackedInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "rating":
-            return forms.TypedChoiceField(
+            return RatingField(
                 label="Rating",
                 choices=[(f"{step:.1f}", star_label(step)) for step in RATING_STEPS],
-                coerce=Decimal,
-                widget=forms.RadioSelect(attrs={"class": "star-rating"}),
+                coerce=coerce_rating,
+                widget=StarRadioSelect(attrs={"class": "star-rating"}),
                 help_text=db_field.help_text,
                 error_messages={
                     "required": "Choose a rating: from half a star to 5 stars.",
-                    "invalid_choice": "“%(value)s” is not a rating: choose from 0.5 to 5 stars, "
-                    "in half steps.",
+                    "invalid_choice": "Select a valid choice: “%(value)s” is not a rating. "
+                    "Choose from 0.5 to 5 stars, in half steps.",
                 },
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)

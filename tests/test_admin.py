@@ -431,7 +431,7 @@ def test_invalid_rating_letter_and_slug_show_clear_errors_and_keep_everything(
     page = response.content.decode()
     assert "Enter a valid “slug”" in page
     assert "Choose a letter from A to Z (1 is not one)." in page
-    assert "“7” is not a rating: choose from 0.5 to 5 stars, in half steps." in page
+    assert "“7” is not a rating. Choose from 0.5 to 5 stars, in half steps." in page
     assert 'value="Kept title"' in page and "Kept *body*.</textarea>" in page
     assert 'value="not a slug!"' in page and 'value="Kept via"' in page
     assert Post.objects.count() == 0

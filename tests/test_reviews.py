@@ -33,6 +33,11 @@ def _post_form(**overrides):
         "review-0-documentary": "",
         "review-0-rating": "4",
         "review-0-watched_via": "Netflix streaming",
+        # The post screen's image uploads (none here).
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "images-MIN_NUM_FORMS": "0",
+        "images-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
