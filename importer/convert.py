@@ -162,9 +162,12 @@ def convert_shortcodes(text, *, gallery_images=lambda ids: [], embeds=None, unkn
             return match[0]
         if name == "gallery":
             return _gallery(attributes, gallery_images)
-        # Brackets are ordinary text too ("[sic]"); a name with attributes or a closing tag
-        # is a shortcode some plugin rendered, which we cannot: keep it and report it.
-        looks_like_shortcode = attributes.strip() or closing
+        # Brackets are ordinary text too ("[sic]", "[Update 2019: …]"); a lower-case name with
+        # key=value attributes, an address or a closing tag is a shortcode some plugin
+        # rendered, which we cannot: keep it and report it.
+        looks_like_shortcode = name == match[2] and (
+            closing or "=" in attributes or URL_RE.match(attributes.strip())
+        )
         if name not in KNOWN_SHORTCODES and looks_like_shortcode and name not in unknown:
             unknown.append(name)
         return match[0]

@@ -425,6 +425,15 @@ def test_old_addresses_redirect_permanently(client, imported, old, new):
     assert response["Location"] == new
 
 
+def test_a_tag_matched_by_name_under_another_slug_redirects(client):
+    Tag.objects.create(name="China", slug="people-s-republic")
+    run_import()
+    assert set(wp("post", 11).tags.values_list("slug", flat=True)) >= {"people-s-republic"}
+    response = client.get("/tag/china/")
+    assert response.status_code == 301
+    assert response["Location"] == "/tag/people-s-republic/"
+
+
 def test_unchanged_addresses_answer_directly(client, imported):
     assert client.get(AI_WEIWEI_URL).status_code == 200
     assert client.get("/tag/china/").status_code == 200
@@ -699,6 +708,15 @@ def test_embeds_become_links(content, expected):
         assert f'<a href="https://www.youtube.com/{expected}">' in body
     else:
         assert '<a href="https://vimeo.com/76979871">' in body
+
+
+def test_only_real_looking_shortcodes_are_reported():
+    from importer.convert import convert_content
+
+    text = '[sic] [Update 2019: see below] [note this] [poll id="3"] [box]text[/box]'
+    conversion = convert_content(text)
+    assert conversion.unknown_shortcodes == ["poll", "box"]
+    assert conversion.body == f"<p>{text}</p>"
 
 
 def test_gallery_uses_the_attachments_and_headings_step_down():
