@@ -9,9 +9,9 @@ from tests.browser.conftest import DESKTOP, PHONE
 pytestmark = pytest.mark.browser
 
 
-def test_reader_goes_from_home_to_the_seed_review(page, seed):
+def test_reader_goes_from_home_to_the_seed_review(page, seed, settings):
     page.goto(reverse("blog:home"))
-    assert page.title().startswith("A to Z Documentaries")
+    assert page.title().startswith(settings.BLOG_TITLE)
     assert_accessible(page)
 
     page.get_by_role("link", name=seed.title).first.click()
