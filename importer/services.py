@@ -76,6 +76,11 @@ def _clean_ip(value):
         return None
 
 
+def _slug(value):
+    """A slug our addresses accept: WordPress's, less what \\w does not match (emoji)."""
+    return slugify(value or "", allow_unicode=True)
+
+
 def _title(value):
     return html.unescape(recognize.plain(value))[:300]
 
@@ -301,9 +306,9 @@ class WordPressImporter:
             self._term(term.kind, term.slug, term.name, term.term_id, term.description)
         for term in categories:
             if term.parent_slug:
-                child = self._terms[("category", term.slug)]
-                parent = self._terms.get(("category", term.parent_slug))
-                if parent and child.parent_id != parent.pk and parent.pk != child.pk:
+                child = self._terms.get(("category", term.slug[:100]))
+                parent = self._terms.get(("category", term.parent_slug[:100]))
+                if child and parent and child.parent_id != parent.pk and parent.pk != child.pk:
                     child.parent = parent
                     child.save(update_fields=["parent"])
         # WordPress nests child categories in their address: /category/parent/child/.
@@ -321,7 +326,7 @@ class WordPressImporter:
                 record.save(update_fields=["old_path", "updated_at"])
 
     def _term(self, kind, slug, name, term_id="", description=""):
-        slug = (slug or slugify(name, allow_unicode=True))[:100]
+        slug = _slug(slug or name)[:100]
         key = (kind, slug)
         if key in self._terms:
             return self._terms[key]
@@ -534,7 +539,7 @@ class WordPressImporter:
             return
 
         title = _title(item.title) or f"Untitled ({item.id})"
-        slug = (item.slug or slugify(title, allow_unicode=True) or f"post-{item.id}")[:200]
+        slug = (_slug(item.slug) or _slug(title) or f"post-{item.id}")[:200]
         day = timezone.localtime(published_at).date() if published_at else None
         if post is None and day:
             post = Post.objects.filter(published_on=day, slug=slug).first()
@@ -719,7 +724,7 @@ class WordPressImporter:
             s.counts["page unchanged"] += 1
             return
         title = _title(item.title) or f"Untitled ({item.id})"
-        slug = (item.slug or slugify(title, allow_unicode=True) or f"page-{item.id}")[:200]
+        slug = (_slug(item.slug) or _slug(title) or f"page-{item.id}")[:200]
         if page is None:
             page = Page.objects.filter(slug=slug).first()
             claimed = (

@@ -87,6 +87,18 @@ def test_unicode_emoji_and_cdata_survive(imported):
     assert "x]]&gt;y" in wp("post", 11).body_html
 
 
+def test_a_slug_our_addresses_cannot_hold_is_cleaned_and_the_old_one_redirects(client, tmp_path):
+    text = BLOG.read_text(encoding="utf-8").replace("%e6%97%a5%e6%9c%ac-film", "%f0%9f%8e%ac-Film")
+    edited = tmp_path / "emoji.xml"
+    edited.write_text(text, encoding="utf-8")
+    run_import(edited)
+    post = wp("post", 13)
+    assert post.slug == "film"
+    response = client.get("/2018/05/01/🎬-Film/")
+    assert response.status_code == 301 and response["Location"] == "/2018/05/01/film/"
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_authors_are_matched_by_email_or_created_without_password():
     existing = get_user_model().objects.create_user("liam-here", "LIAM@example.com", "pw-long-1")
     out, _ = run_import()
