@@ -195,6 +195,8 @@ class Command(BaseCommand):
             f"Seed review page, gunicorn {workers} sync workers on 127.0.0.1, "
             f"{connections} connections, {duration}s each, load by {tool}:"
         )
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        self.stdout.write(f"(machine load average {load} on {os.cpu_count()} CPUs)")
         self.stdout.write(f"{'comments':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'KiB':>6}")
         for count, result, size in results:
             self.stdout.write(
