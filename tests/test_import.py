@@ -350,6 +350,10 @@ def test_post_page_shows_the_threaded_comments_and_their_count(client, imported)
         assert hidden not in section
     # Nested: the third-level reply comes after the reply it answers.
     assert section.index("Thanks for the comment.") < section.index("Third level")
+    # The hostile reply shows as harmless text.
+    assert "Reply with" in section
+    for bad in ("alert(", "javascript:", "onerror"):
+        assert bad not in section, bad
 
 
 def test_threads_deeper_than_allowed_attach_higher_up(monkeypatch):
