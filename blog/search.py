@@ -83,17 +83,11 @@ def _director_names():
     return Coalesce(Subquery(names), Value(""), output_field=TextField())
 
 
-def _full_text(posts, query):
-    from django.contrib.postgres.search import (
-        SearchHeadline,
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-    )
+def _document_vector():
+    from django.contrib.postgres.search import SearchVector
 
     config = SEARCH_CONFIG
-    search_query = SearchQuery(query, search_type="websearch", config=config)
-    vector = (
+    return (
         SearchVector("title", weight="A", config=config)
         + SearchVector(
             Coalesce(DOCUMENTARY_TITLE, Value(""), output_field=TextField()),
@@ -103,25 +97,84 @@ def _full_text(posts, query):
         + SearchVector(_director_names(), weight="B", config=config)
         + SearchVector("body", weight="C", config=config)
     )
+
+
+def _search_query(query):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def _full_text(posts, query):
+    from django.contrib.postgres.search import SearchRank
+
+    search_query = _search_query(query)
     return (
-        posts.annotate(search_document=vector)
+        posts.annotate(search_document=_document_vector())
         .filter(search_document=search_query)
-        .annotate(
-            search_rank=SearchRank(F("search_document"), search_query),
+        .annotate(search_rank=SearchRank(F("search_document"), search_query))
+        .order_by("-search_rank", "-published_at", "-pk")
+    )
+
+
+def _ranked_ids_full_text(query):
+    """Ids of matching posts, best first, with each post's vector computed once.
+
+    There is no stored vector (nor index) yet, so every search builds them; the subquery
+    fenced by OFFSET 0 keeps PostgreSQL from building each one again for the match and
+    the rank, and one pass gives both the order and the count.
+    """
+    documents = (
+        Post.objects.published()
+        .annotate(search_document=_document_vector())
+        .values("pk", "published_at", "search_document")
+        .order_by()
+    )
+    inner_sql, params = documents.query.sql_with_params()
+    sql = (
+        # inner_sql is Django's own compiled query; every value travels in params.
+        f"SELECT docs.pk FROM ({inner_sql} OFFSET 0) AS docs, "  # noqa: S608
+        "websearch_to_tsquery(%s::regconfig, %s) AS query "
+        "WHERE docs.search_document @@ query "
+        "ORDER BY ts_rank(docs.search_document, query) DESC, docs.published_at DESC, docs.pk DESC"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, SEARCH_CONFIG, query])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def ranked_post_ids(query):
+    """Ids of the published posts matching `query`, best first (both backends)."""
+    query = clean_query(query)
+    terms = query_terms(query)
+    if not terms:
+        return []
+    if uses_full_text():
+        return _ranked_ids_full_text(query)
+    return list(_plain(Post.objects.published(), terms).values_list("pk", flat=True))
+
+
+def posts_for_page(ids, query):
+    """The posts of one page of results, in the order given, ready for the template."""
+    posts = with_reviews(Post.objects.published().filter(pk__in=ids))
+    if ids and uses_full_text():
+        from django.contrib.postgres.search import SearchHeadline
+
+        posts = posts.annotate(
             search_headline=SearchHeadline(
                 "body",
-                search_query,
-                config=config,
+                _search_query(clean_query(query)),
+                config=SEARCH_CONFIG,
                 start_sel=START,
                 stop_sel=STOP,
                 max_words=40,
                 min_words=20,
                 max_fragments=2,
                 fragment_delimiter=" … ",
-            ),
+            )
         )
-        .order_by("-search_rank", "-published_at", "-pk")
-    )
+    by_pk = {post.pk: post for post in posts} if ids else {}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def _plain(posts, terms):
@@ -183,16 +236,20 @@ class SearchView(ListView):
     paginate_by = settings.BLOG_POSTS_PER_PAGE
 
     def get_queryset(self):
+        # Pages are cut from the ranked ids; only one page of posts is then loaded.
         self.raw_query = self.request.GET.get("q", "")
         self.query = clean_query(self.raw_query)
         self.terms = query_terms(self.query)
-        return with_reviews(search_posts(self.query))
+        return ranked_post_ids(self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for post in context["posts"]:
+        posts = posts_for_page(list(context["object_list"]), self.query)
+        for post in posts:
             post.excerpt_html = excerpt_for(post, self.terms)
         context.update(
+            posts=posts,
+            object_list=posts,
             query=self.query,
             truncated=len(" ".join(self.raw_query.split())) > MAX_QUERY_LENGTH,
             searched=bool(self.terms),
