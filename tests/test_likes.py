@@ -136,3 +136,11 @@ def test_like_redirects_only_to_this_site(client):
     post = make_post()
     response = client.post(like_post_url(post), {"next": "https://evil.example/"})
     assert response["Location"] == f"{post.get_absolute_url()}#comments"
+
+
+def test_the_owner_sees_likes_in_the_admin(staff_client):
+    post = make_post("Liked post")
+    Client().post(like_post_url(post))
+    response = staff_client.get(reverse("admin:blog_comments_like_changelist"))
+    assert response.status_code == 200
+    assert "Liked post" in response.content.decode()
