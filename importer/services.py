@@ -169,7 +169,7 @@ class WordPressImporter:
         self._terms = {}  # ("category"|"tag", slug) -> object
         self._images = {}  # upload path -> our URL (or None)
         self._challenges = {}
-        self._new_records, self._new_moderations = [], []
+        self._new_records, self._new_moderations, self._new_details = [], [], []
         self._moderation_fields = []
 
     # The run -----------------------------------------------------------------------------
@@ -194,6 +194,7 @@ class WordPressImporter:
         self.post_type = ContentType.objects.get_for_model(Post)
         self.comment_type = ContentType.objects.get_for_model(XtdComment)
         self.moderation_model = self._moderation_model()
+        self.details_model = self._details_model()
         self.max_level = max_thread_level_for_content_type(self.post_type)
         self.known_services = list(StreamingService.objects.values_list("name", flat=True))
         try:
@@ -993,19 +994,38 @@ class WordPressImporter:
             moderation = self._moderation_row(obj, state, kind)
             if moderation is not None:
                 self._new_moderations.append(moderation)
+            if self.details_model is not None:
+                details = self.details_model(comment=obj)
+                details.render(obj.comment)
+                self._new_details.append(details)
         else:
             self._save_record(record, "comment", comment.id, obj, digest=digest, data=data)
             moderation = self._moderation_row(obj, state, kind)
             if moderation is not None:
                 values = {f: getattr(moderation, f) for f in self._moderation_fields}
                 type(moderation)._default_manager.update_or_create(comment=obj, defaults=values)
+            if self.details_model is not None:
+                details = self.details_model._default_manager.get_or_create(comment=obj)[0]
+                details.render(obj.comment)
+                details.save()
         return obj
 
     def _flush_new_comments(self):
         WordPressItem.objects.bulk_create(self._new_records)
         if self._new_moderations:
             type(self._new_moderations[0])._default_manager.bulk_create(self._new_moderations)
-        self._new_records, self._new_moderations = [], []
+        if self._new_details:
+            self.details_model._default_manager.bulk_create(self._new_details)
+        self._new_records, self._new_moderations, self._new_details = [], [], []
+
+    @staticmethod
+    def _details_model():
+        """The comments app's stored rendering of a comment (rendered once, here), if any."""
+        try:
+            model = apps.get_model("blog_comments", "CommentDetails")
+        except LookupError:
+            return None
+        return model if hasattr(model, "render") else None
 
     def _moderation_model(self):
         """The spam filter's Moderation model, when that app is installed."""

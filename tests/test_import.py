@@ -318,6 +318,18 @@ def test_comment_fields_and_states(imported):
     assert 'unknown type "webmention" imported as a comment' in imported
 
 
+def test_comments_are_rendered_once_at_import(imported):
+    try:
+        apps.get_model("blog_comments", "CommentDetails")
+    except LookupError:
+        pytest.skip("the comments app keeps no rendered copy")
+    details = comment(101).details
+    assert "<strong>Loved it.</strong>" in details.body_html
+    assert '<a href="https://nadia.example.net/post" rel="nofollow ugc noopener">' in (
+        details.body_html
+    )
+
+
 def test_pingbacks_and_trackbacks_are_kept_as_such(imported):
     pingback = WordPressItem.objects.get(kind="comment", wp_id="108")
     trackback = WordPressItem.objects.get(kind="comment", wp_id="109")
