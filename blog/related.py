@@ -33,6 +33,9 @@ def related_posts(post, limit=MAX_RELATED):
 
     score = Value(0)
     candidates = Post.objects.published().exclude(pk=post.pk)
+    if post.challenge_id:
+        # The challenge sentence at the top already links these; do not list them twice.
+        candidates = candidates.exclude(pk__in=post.other_letter_posts().values("pk"))
     annotations = {}
     if director_ids:
         annotations["shared_directors"] = Count(

@@ -7,7 +7,9 @@ Everything is keyed by slug so that loading twice changes nothing.
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
 from django.db import transaction
 
 from blog.models import Category, Challenge, Post, Tag
@@ -260,6 +262,10 @@ def _named(model, names):
 @transaction.atomic
 def load_demo():
     """Create or refresh the demo content; returns the seed review's post."""
+    # Django creates the site as example.com; on a demo machine it is the development server.
+    Site.objects.filter(pk=settings.SITE_ID, domain="example.com").update(
+        domain="127.0.0.1:8000", name=settings.BLOG_TITLE
+    )
     User = get_user_model()  # noqa: N806
     author, created = User.objects.get_or_create(
         username="liam", defaults={"first_name": "Liam", "email": "liam@example.com"}

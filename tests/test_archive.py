@@ -244,16 +244,27 @@ def test_navigation_links_to_archive_search_and_feeds(client, demo):
 # Related reviews
 
 
-def test_related_reviews_show_other_a_reviews_and_same_director(client, demo):
+def test_related_reviews_show_same_director_but_not_the_letter_posts_linked_above(client, demo):
     same_director = make_post("Another Klayman film")
     make_review(post=same_director, documentary=make_documentary(directors=["Alison Klayman"]))
     html = _html(client, SEED_URL)
+    intro = html.split('class="challenge-intro"', 1)[1].split("</p>", 1)[0]
     related = html.split('id="related-title"', 1)[1].split("</section>", 1)[0]
-    klayman = same_director.review.documentary.title
-    assert related.index(klayman) < related.index("Africa")  # a director outweighs a letter
+    assert same_director.review.documentary.title in related
     for title in ["Africa: The Serengeti", "American Experience: Blackout"]:
-        assert title in related
+        assert title in intro
+        assert title not in related
     assert related.count("<li>") <= 6
+
+
+def test_related_reviews_count_the_letter_across_other_challenges(client, demo):
+    from blog.models import Challenge
+
+    other_challenge = Challenge.objects.create(name="Another letter challenge", year=2018)
+    same_letter = make_post("Other A", challenge=other_challenge, challenge_letter="A")
+    make_review(post=same_letter)
+    related = _html(client, SEED_URL).split('id="related-title"', 1)[1].split("</section>", 1)[0]
+    assert same_letter.review.documentary.title in related
 
 
 def test_related_reviews_hidden_without_good_matches(client, db):
