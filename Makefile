@@ -23,6 +23,7 @@ demo: install
 
 run: export DJANGO_DEBUG ?= 1
 run: demo
+	@$(MANAGE) load_demo --base-url http://127.0.0.1:$(PORT)
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (stop with Ctrl-C)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -101,3 +101,16 @@ def test_demo_content_loads_twice_without_duplicates():
     load_demo()
     assert (Post.objects.count(), Review.objects.count(), Documentary.objects.count()) == counts
     assert Review.objects.filter(post__challenge_letter="A").count() == 4
+
+
+@pytest.mark.django_db
+def test_load_demo_prints_the_seed_review_address(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_demo", base_url="http://127.0.0.1:8000", stdout=out)
+    url = out.getvalue().split("Seed review: ", 1)[1].strip()
+    assert url == "http://127.0.0.1:8000/2018/04/02/movie-review-ai-weiwei-never-sorry-2012/"
+    assert client.get(url.removeprefix("http://127.0.0.1:8000")).status_code == 200
