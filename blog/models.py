@@ -23,6 +23,35 @@ class PostQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("author", "challenge").prefetch_related("tags", "categories")
 
+    def search_extra_texts(self):
+        """{pk: the reviewed documentary's title and its directors' names} for these posts.
+
+        Reached through relation names, so blog/ needs no import of the reviews app.
+        """
+        rows = (
+            self.filter(review__isnull=False)
+            .order_by("pk", "review__documentary__directors__name")
+            .values_list("pk", "review__documentary__title", "review__documentary__directors__name")
+        )
+        parts = {}
+        for pk, title, director in rows:
+            parts.setdefault(pk, [title])
+            if director:
+                parts[pk].append(director)
+        return {pk: " ".join(words) for pk, words in parts.items()}
+
+    def refresh_search_extra(self):
+        """Store these posts' search_extra afresh (one UPDATE per changed text); a count."""
+        texts = self.search_extra_texts()
+        changed = {}
+        for pk, current in self.values_list("pk", "search_extra"):
+            wanted = texts.get(pk, "")
+            if wanted != current:
+                changed.setdefault(wanted, []).append(pk)
+        for text, pks in changed.items():
+            Post.objects.filter(pk__in=pks).update(search_extra=text)
+        return sum(len(pks) for pks in changed.values())
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -95,6 +124,9 @@ class Post(models.Model):
     excerpt = models.TextField(
         blank=True, help_text="Shown in lists and previews; taken from the body when empty."
     )
+    # The reviewed documentary's title and its directors' names, copied here for search
+    # (and its index on PostgreSQL). The reviews app keeps it current; save() refreshes it.
+    search_extra = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True,
@@ -160,6 +192,10 @@ class Post(models.Model):
         self.published_on = self._day_published()
         self.body_html = render_markdown(self.body)
         update_fields = kwargs.get("update_fields")
+        if self.pk is not None and (update_fields is None or "search_extra" in update_fields):
+            # A copy loaded before its review changed must not write an old text back.
+            texts = Post.objects.filter(pk=self.pk).search_extra_texts()
+            self.search_extra = texts.get(self.pk, "")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body_html", "published_on"}
         super().save(*args, **kwargs)

@@ -5,8 +5,10 @@ ts_headline excerpts). Elsewhere (SQLite): every word must appear in one of thos
 matched case-insensitively, with title matches first and excerpts cut in Python. Both return
 posts annotated with `search_rank` and give excerpts through `excerpt_for()`.
 
-The reviewed documentary and its directors are reached through relation names, so this
-module needs no import of the reviews app.
+The reviewed documentary's title and its directors' names are read from the post's own
+`search_extra` copy (the reviews app keeps it current), so no query joins the reviews tables
+and this module needs no import of the reviews app. On PostgreSQL each post's weighted vector
+is stored in a column of its own, kept by a trigger and indexed with GIN (blog migration 0005).
 """
 
 import html
@@ -14,8 +16,8 @@ import re
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
@@ -24,15 +26,12 @@ from .models import Post
 from .views import with_reviews
 
 MAX_QUERY_LENGTH = 200
-SEARCH_CONFIG = "english"
+SEARCH_CONFIG = "english"  # the stored vector's too (trigger in blog migration 0005)
 MAX_TERMS = 10
 EXCERPT_CHARS = 240
 # Private-use characters mark highlights inside PostgreSQL's headline, so that the text
 # around them can be escaped before <mark> goes in.
 START, STOP = "\ue000", "\ue001"
-
-DOCUMENTARY_TITLE = "review__documentary__title"
-DIRECTOR_NAME = "review__documentary__directors__name"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
@@ -70,33 +69,13 @@ def search_posts(query):
     return _plain(posts, query_terms(query))
 
 
-def _director_names():
-    """All directors of a post's documentary as one string (a subquery, one row per post)."""
-    from django.contrib.postgres.aggregates import StringAgg
-
-    names = (
-        Post.objects.filter(pk=OuterRef("pk"))
-        .values("pk")
-        .annotate(names=StringAgg(DIRECTOR_NAME, delimiter=" ", default=Value("")))
-        .values("names")
-    )
-    return Coalesce(Subquery(names), Value(""), output_field=TextField())
-
-
 def _document_vector():
-    from django.contrib.postgres.search import SearchVector
+    """The post's stored, indexed vector (a PostgreSQL-only column: see blog migration 0005)."""
+    from django.contrib.postgres.search import SearchVectorField
 
-    config = SEARCH_CONFIG
-    return (
-        SearchVector("title", weight="A", config=config)
-        + SearchVector(
-            Coalesce(DOCUMENTARY_TITLE, Value(""), output_field=TextField()),
-            weight="A",
-            config=config,
-        )
-        + SearchVector(_director_names(), weight="B", config=config)
-        + SearchVector("body", weight="C", config=config)
-    )
+    # Weights: title A, documentary and directors (search_extra) B, body C.
+    column = f'"{Post._meta.db_table}"."search_vector"'  # names only, nothing from visitors
+    return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
 
 
 def _search_query(query):
@@ -118,29 +97,8 @@ def _full_text(posts, query):
 
 
 def _ranked_ids_full_text(query):
-    """Ids of matching posts, best first, with each post's vector computed once.
-
-    There is no stored vector (nor index) yet, so every search builds them; the subquery
-    fenced by OFFSET 0 keeps PostgreSQL from building each one again for the match and
-    the rank, and one pass gives both the order and the count.
-    """
-    documents = (
-        Post.objects.published()
-        .annotate(search_document=_document_vector())
-        .values("pk", "published_at", "search_document")
-        .order_by()
-    )
-    inner_sql, params = documents.query.sql_with_params()
-    sql = (
-        # inner_sql is Django's own compiled query; every value travels in params.
-        f"SELECT docs.pk FROM ({inner_sql} OFFSET 0) AS docs, "  # noqa: S608
-        "websearch_to_tsquery(%s::regconfig, %s) AS query "
-        "WHERE docs.search_document @@ query "
-        "ORDER BY ts_rank(docs.search_document, query) DESC, docs.published_at DESC, docs.pk DESC"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, SEARCH_CONFIG, query])
-        return [row[0] for row in cursor.fetchall()]
+    """Ids of matching posts, best first; the index finds the matches, only they are ranked."""
+    return list(_full_text(Post.objects.published(), query).values_list("pk", flat=True))
 
 
 def ranked_post_ids(query):
@@ -178,13 +136,12 @@ def posts_for_page(ids, query):
 
 
 def _plain(posts, terms):
-    fields = ["title", "body", DOCUMENTARY_TITLE, DIRECTOR_NAME]
+    fields = ["title", "body", "search_extra"]
     for term in terms:
         matches = Q()
         for field in fields:
             matches |= Q(**{f"{field}__icontains": term})
-        # A subquery per word keeps one row per post although directors are many-to-many.
-        posts = posts.filter(pk__in=Post.objects.filter(matches).values("pk"))
+        posts = posts.filter(matches)
     title_hits = [When(title__icontains=term, then=Value(1)) for term in terms]
     return posts.annotate(
         search_rank=Case(*title_hits, default=Value(0), output_field=IntegerField())

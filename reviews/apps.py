@@ -11,3 +11,5 @@ class ReviewsConfig(AppConfig):
         from .revisions import restore_review, snapshot_review
 
         revisions.register("review", snapshot_review, restore_review)
+
+        from . import signals  # noqa: F401 (connects the search_extra receivers)

@@ -183,3 +183,70 @@ def test_search_runs_the_same_queries_for_1_and_many_results(client, db):
 def test_backend_in_use_is_the_one_the_database_allows(client, demo):
     response = client.get("/search/", {"q": "Klayman"})
     assert response.context["full_text"] is (connection.vendor == "postgresql")
+
+
+def test_renaming_a_director_changes_what_finds_the_review(client, db):
+    post = make_post("A film about rivers", body="Water and stones.")
+    documentary = make_documentary("Flowing", directors=["Ada Quillfeather"])
+    make_review(post=post, documentary=documentary)
+    assert _result_links(_search(client, "Quillfeather")) == [post.get_absolute_url()]
+
+    person = documentary.directors.get()
+    person.name = "Ada Brightwater"
+    person.save()
+    assert _result_links(_search(client, "Quillfeather")) == []
+    assert _result_links(_search(client, "Brightwater")) == [post.get_absolute_url()]
+
+    documentary.directors.remove(person)
+    assert _result_links(_search(client, "Brightwater")) == []
+    person.directed.add(documentary)
+    assert _result_links(_search(client, "Brightwater")) == [post.get_absolute_url()]
+    person.delete()
+    assert _result_links(_search(client, "Brightwater")) == []
+
+
+def test_changing_a_reviews_documentary_changes_what_finds_it(client, db):
+    post = make_post("Notes from a festival", body="Two films, one afternoon.")
+    review = make_review(post=post, documentary=make_documentary("Glacierwatch"))
+    assert _result_links(_search(client, "Glacierwatch")) == [post.get_absolute_url()]
+
+    review.documentary = make_documentary("Saltmarsh Chronicle", directors=["Ines Tideway"])
+    review.save()
+    assert _result_links(_search(client, "Glacierwatch")) == []
+    assert _result_links(_search(client, "Saltmarsh Tideway")) == [post.get_absolute_url()]
+
+    review.documentary.title = "Saltmarsh Diaries"
+    review.documentary.save()
+    assert _result_links(_search(client, "Diaries")) == [post.get_absolute_url()]
+
+    # A copy of the post loaded before the change does not bring the old text back.
+    stale = Post.objects.get(pk=post.pk)
+    review.delete()
+    assert _result_links(_search(client, "Tideway")) == []
+    stale.save()
+    assert _result_links(_search(client, "Tideway")) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text index is PostgreSQL's")
+def test_postgresql_search_uses_its_gin_index(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'blog_post' AND indexname = %s",
+            ["post_search_gin"],
+        )
+        (definition,) = cursor.fetchone()
+    assert "USING gin (search_vector)" in definition
+    from blog.search import _document_vector, _search_query
+
+    post = make_post("Indexed river film", body="A river.")
+    assert list(search_posts("river")) == [post]
+    # The match search makes, on a table too small for the planner to prefer the index.
+    matches = (
+        Post.objects.order_by()
+        .annotate(document=_document_vector())
+        .filter(document=_search_query("river"))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    assert "post_search_gin" in matches.explain()
