@@ -12,6 +12,7 @@ class CommentsConfig(AppConfig):
 
         from blog.models import Post
 
+        from . import receivers  # noqa: F401  (followers hear of comments published later)
         from .moderation import PostCommentModerator
 
         moderator.register(Post, PostCommentModerator)

@@ -31,6 +31,16 @@ class CommentDetails(models.Model):
     # Digest of the text body_html was rendered from; an edit in the admin makes it stale.
     body_digest = models.CharField(max_length=64, blank=True, editable=False)
 
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        PINGBACK = "pingback", "Pingback"
+        TRACKBACK = "trackback", "Trackback"
+
+    # Set by whoever stores a linkback as a comment (the WordPress importer).
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    # Held when posted: the thread's followers hear of it once, when it is published.
+    followers_pending = models.BooleanField(default=False, editable=False)
+
     class Meta:
         verbose_name = "comment details"
         verbose_name_plural = "comment details"

@@ -59,6 +59,19 @@ class PostCommentModerator(XtdCommentModerator):
             return False
         return bool(pipeline.decide(comment, content_object, request).hold)
 
+    def hold_after_edit(self, comment, content_object, request):
+        """Whether a comment its writer just edited (`comment.comment` is the new text) must now
+        wait for a moderator. The spam filter sees the new text; its verdict is stored when it
+        holds the comment."""
+        try:
+            from comments.spam import pipeline
+        except ImportError:
+            return False
+        if not pipeline.decide(comment, content_object, request, skip=("rate_limit",)).hold:
+            return False
+        pipeline.record(comment, request)
+        return True
+
     def email(self, comment, content_object, request):
         """Tell the post's author of every new comment, held or not, except their own."""
         author = content_object.author

@@ -75,7 +75,10 @@ def submit_comment(form, request):
     if comment is None:  # xtd found an identical comment and kept that one
         return Submission(comment_for_identical(pending), repeated=True)
 
-    details = CommentDetails(comment=comment, form_token=token)
+    # xtd mailed the followers if it is public; if held, that waits for its publication.
+    details = CommentDetails(
+        comment=comment, form_token=token, followers_pending=not comment.is_public
+    )
     details.render(comment.comment)
     try:
         with transaction.atomic():
@@ -111,6 +114,26 @@ def posted_here(request):
         return []
     # Reading an absent key of a browser without a session cookie costs no query.
     return [pk for pk in session.get(SESSION_KEY, []) if isinstance(pk, int)]
+
+
+def notify_followers_if_published(comment):
+    """Mail the thread's followers about a held comment once it is published, and only once.
+
+    Comments public when posted were announced by xtd then; this is the same mail (xtd's own
+    `notify_comment_followers`, which leaves out the comment's writer) for the ones a moderator
+    published later. Returns whether the mail goes out.
+    """
+    if not comment.is_public or comment.is_removed:
+        return False
+    claimed = CommentDetails.objects.filter(comment_id=comment.pk, followers_pending=True).update(
+        followers_pending=False
+    )
+    if not claimed:
+        return False
+    from django_comments_xtd.views import notify_comment_followers
+
+    transaction.on_commit(lambda: notify_comment_followers(comment))
+    return True
 
 
 def ensure_details(comment):
@@ -212,6 +235,11 @@ class Node:
             )
         else:
             name = comment.user_name
+        if self.linkback:
+            # As WordPress shows them: "Pingback: <the linking page's title>".
+            name = format_html(
+                '<span class="comment-kind">{}:</span> {}', self.linkback.capitalize(), name
+            )
         return format_html(
             '<header class="comment-meta">{avatar}'
             '<span class="comment-author" id="c{pk}-by">{name}</span>{badge}'
@@ -226,6 +254,14 @@ class Node:
             iso=comment.submit_date.isoformat(),
             date=comment_date(comment.submit_date),
         )
+
+    @property
+    def linkback(self):
+        """ "pingback" or "trackback" when the comment is one, else ""."""
+        details = _details_or_none(self.comment)
+        if details is None or details.kind == CommentDetails.Kind.COMMENT:
+            return ""
+        return details.kind
 
     @property
     def like_count(self):

@@ -997,6 +997,7 @@ class WordPressImporter:
             if self.details_model is not None:
                 details = self.details_model(comment=obj)
                 details.render(obj.comment)
+                self._mark_kind(details, kind)
                 self._new_details.append(details)
         else:
             self._save_record(record, "comment", comment.id, obj, digest=digest, data=data)
@@ -1007,6 +1008,7 @@ class WordPressImporter:
             if self.details_model is not None:
                 details = self.details_model._default_manager.get_or_create(comment=obj)[0]
                 details.render(obj.comment)
+                self._mark_kind(details, kind)
                 details.save()
         return obj
 
@@ -1026,6 +1028,11 @@ class WordPressImporter:
         except LookupError:
             return None
         return model if hasattr(model, "render") else None
+
+    def _mark_kind(self, details, kind):
+        """Tell the comments app that this comment is a pingback or trackback (its `kind`)."""
+        if any(field.name == "kind" for field in self.details_model._meta.fields):
+            details.kind = kind
 
     def _moderation_model(self):
         """The spam filter's Moderation model, when that app is installed."""

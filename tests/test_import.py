@@ -756,3 +756,15 @@ def test_gallery_uses_the_attachments_and_headings_step_down():
     ).body
     assert body.startswith("<h2>Big</h2>")
     assert '<figure><img src="https://x.example/1.jpg" alt="">' in body
+
+
+def test_post_page_shows_pingbacks_and_trackbacks_as_such(client, imported):
+    section = client.get(AI_WEIWEI_URL).content.decode().split('id="comments"', 1)[1]
+    pingback = section.split(f'id="c{comment(108).pk}"', 1)[1].split("</header>", 1)[0]
+    assert '<span class="comment-kind">Pingback:</span>' in pingback
+    assert 'href="https://another.example.org/2018/04/03/a-to-z-roundup/"' in pingback
+    assert "Another Blog" in pingback
+    trackback = section.split(f'id="c{comment(109).pk}"', 1)[1].split("</header>", 1)[0]
+    assert '<span class="comment-kind">Trackback:</span>' in trackback
+    ordinary = section.split(f'id="c{comment(101).pk}"', 1)[1].split("</header>", 1)[0]
+    assert "comment-kind" not in ordinary

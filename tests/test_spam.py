@@ -646,3 +646,109 @@ def test_row_buttons_post_with_the_change_lists_csrf_token(queue, django_user_mo
     assert response.status_code == 302
     queue["pending"].refresh_from_db()
     assert queue["pending"].is_public is True
+
+
+# --- Published later: followers hear of it then ----------------------------------------------
+
+
+def _mail_to(mailoutbox, address):
+    return [message for message in mailoutbox if message.to == [address]]
+
+
+@pytest.fixture
+def held_reply(client, only, mailoutbox):
+    """A follower's comment, the writer's own followed comment, and the writer's held reply."""
+    only(SPAM_MAX_LINKS=0)
+    post = make_post()
+    _, followed = send(
+        Client(), post, comment="A fine film.", name="Bo", email="bo@example.org", followup="on"
+    )
+    send(client, post, comment="Agreed, a fine film.", followup="on")  # the writer follows too
+    _, reply = send(
+        client, post, comment="More of this at https://me.example", reply_to=followed.pk
+    )
+    assert followed.is_public and not reply.is_public
+    mailoutbox.clear()  # what the public comments sent when they were posted
+    return reply
+
+
+def test_followers_hear_of_a_held_reply_when_it_is_approved_and_only_once(
+    admin_client, held_reply, mailoutbox, django_capture_on_commit_callbacks
+):
+    assert not _mail_to(mailoutbox, "bo@example.org")
+    decide = reverse("admin:spam_moderation_decide", args=[moderation_of(held_reply).pk, "approve"])
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(decide)
+    to_follower = _mail_to(mailoutbox, "bo@example.org")
+    assert len(to_follower) == 1
+    assert "More of this at" in to_follower[0].body
+    assert not _mail_to(mailoutbox, "ana@example.org")  # not told of their own comment
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(decide)
+        admin_client.post(
+            reverse("admin:spam_moderation_decide", args=[moderation_of(held_reply).pk, "not_spam"])
+        )
+    assert len(_mail_to(mailoutbox, "bo@example.org")) == 1
+
+
+def test_approving_in_the_comments_admin_tells_the_followers_too(
+    admin_client, held_reply, mailoutbox, django_capture_on_commit_callbacks
+):
+    changelist = reverse("admin:django_comments_xtd_xtdcomment_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            changelist, {"action": "approve_comments", "_selected_action": [held_reply.pk]}
+        )
+    assert response.status_code == 302
+    held_reply.refresh_from_db()
+    assert held_reply.is_public
+    assert len(_mail_to(mailoutbox, "bo@example.org")) == 1
+
+
+def test_a_comment_filed_as_spam_tells_nobody(
+    admin_client, held_reply, mailoutbox, django_capture_on_commit_callbacks
+):
+    decide = reverse("admin:spam_moderation_decide", args=[moderation_of(held_reply).pk, "spam"])
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(decide)
+    assert not _mail_to(mailoutbox, "bo@example.org")
+
+
+# --- Edited comments go past the filter again ------------------------------------------------
+
+
+def test_an_edit_that_the_filter_holds_waits_for_a_moderator(client, only):
+    only(SPAM_MAX_LINKS=0)
+    post = make_post()
+    user = make_user()
+    client.force_login(user)
+    _, comment = send(client, post, comment="Plain words.", name="", email="")
+    assert comment.is_public and comment.user == user
+
+    edit_url = reverse("comments:edit", args=[comment.pk])
+    response = client.post(edit_url, {"comment": "Now with a link: https://shop.example"})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert not comment.is_public
+    moderation = moderation_of(comment)
+    assert moderation.status == Moderation.Status.PENDING
+    assert moderation.reason == "1 links (more than 0)."
+
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "Your comment is awaiting moderation." in page
+    assert "shop.example" in page
+    other = Client().get(post.get_absolute_url()).content.decode()
+    assert "shop.example" not in other and "Plain words." not in other
+
+
+def test_an_edit_the_filter_passes_stays_public(client, only):
+    only(SPAM_MAX_LINKS=0)
+    post = make_post()
+    user = make_user()
+    client.force_login(user)
+    _, comment = send(client, post, comment="Plain words.", name="", email="")
+    client.post(reverse("comments:edit", args=[comment.pk]), {"comment": "Plainer words."})
+    comment.refresh_from_db()
+    assert comment.is_public and comment.comment == "Plainer words."
+    assert "Plainer words." in Client().get(post.get_absolute_url()).content.decode()

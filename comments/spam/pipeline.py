@@ -104,11 +104,12 @@ def allow(comment, content_object, request):
     return True, ""
 
 
-def decide(comment, content_object, request):
+def decide(comment, content_object, request, *, skip=()):
     """Decide what happens to a new (unsaved) comment; see `Decision`.
 
     Also stores the client IP on the comment (the proxy header's when configured) and keeps
-    the decision on the request for `record()`.
+    the decision on the request for `record()`. `skip` names checks not to run (an edited
+    comment is not a new one for the rate limit).
     """
     user = getattr(request, "user", None)
     sub = submission(comment, content_object, request)
@@ -117,7 +118,7 @@ def decide(comment, content_object, request):
     if user is not None and user.is_authenticated and user.is_staff:
         decision = Decision(check="staff", reason="Posted by staff.")
     else:
-        decision = evaluate(sub)
+        decision = evaluate(sub, skip=skip)
     if request is not None:
         setattr(request, _REQUEST_ATTRIBUTE, (decision, sub))
     return decision
