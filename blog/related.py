@@ -22,8 +22,12 @@ def _review_of(post):
         return None
 
 
-def related_posts(post, limit=MAX_RELATED):
-    """Up to `limit` published posts like this one, best match first (a list)."""
+def related_posts(post, limit=MAX_RELATED, linked=None):
+    """Up to `limit` published posts like this one, best match first (a list).
+
+    `linked`: the other letter posts the challenge sentence links, when the page has them
+    loaded already (left out by their keys); otherwise a subquery leaves them out.
+    """
     if post.pk is None:
         return []
     tag_ids = [tag.pk for tag in post.tags.all()]
@@ -32,10 +36,16 @@ def related_posts(post, limit=MAX_RELATED):
     director_ids = [person.pk for person in documentary.directors.all()] if documentary else []
 
     score = Value(0)
-    candidates = Post.objects.published().exclude(pk=post.pk)
-    if post.challenge_id:
+    candidates = Post.objects.published()
+    if not post.challenge_id:
+        candidates = candidates.exclude(pk=post.pk)
+    elif linked is None:
         # The challenge sentence at the top already links these; do not list them twice.
-        candidates = candidates.exclude(pk__in=post.other_letter_posts().values("pk"))
+        candidates = candidates.exclude(pk=post.pk).exclude(
+            pk__in=post.other_letter_posts().values("pk")
+        )
+    else:
+        candidates = candidates.exclude(pk__in=[post.pk, *(other.pk for other in linked)])
     annotations = {}
     if director_ids:
         annotations["shared_directors"] = Count(

@@ -122,6 +122,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "db.sqlite3",
+            # Kept open between requests: opening one costs more than a whole query here.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
             "OPTIONS": {
                 # Writers queue for the lock at BEGIN instead of failing mid-transaction;
                 # WAL lets readers carry on while one comment is written.
