@@ -24,8 +24,10 @@ demo: install
 run: export DJANGO_DEBUG ?= 1
 run: demo
 	@$(MANAGE) load_demo --base-url http://127.0.0.1:$(PORT)
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (stop with Ctrl-C)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with the task worker beside it (stop both with Ctrl-C)"
+	@$(MANAGE) run_tasks --no-reload --verbosity 0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The seed review under load: gunicorn on 127.0.0.1 with a throwaway SQLite database, 8 and 200
 # comments, load from wrk (installed when missing; a Python client stands in if that fails).

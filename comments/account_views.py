@@ -21,7 +21,6 @@ from blog.models import Post
 
 from . import services
 from .models import CommentDetails
-from .moderation import PostCommentModerator
 from .social import commenter_name
 
 
@@ -87,18 +86,7 @@ def edit_comment(request, pk):
     if request.method == "POST":
         form = EditCommentForm(request.POST)
         if form.is_valid():
-            text = form.cleaned_data["comment"]
-            comment.comment = text
-            changes = {"comment": text}
-            # The new text goes past the spam filter as a new comment would.
-            if PostCommentModerator(Post).hold_after_edit(comment, post, request):
-                changes["is_public"] = False
-                # Its writer keeps seeing it, marked as awaiting moderation.
-                services.remember_in_session(request, comment)
-            XtdComment.norel_objects.filter(pk=comment.pk).update(**changes)
-            details, _ = CommentDetails.objects.get_or_create(comment=comment)
-            details.render(text)
-            details.save(update_fields=["body_html", "body_digest"])
+            services.edit_comment(request, comment, post, form.cleaned_data["comment"])
             return redirect(f"{post.get_absolute_url()}#c{comment.pk}")
         status = 400
     else:

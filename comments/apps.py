@@ -8,11 +8,4 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self):
-        from django_comments_xtd.moderation import moderator
-
-        from blog.models import Post
-
         from . import receivers  # noqa: F401  (followers hear of comments published later)
-        from .moderation import PostCommentModerator
-
-        moderator.register(Post, PostCommentModerator)

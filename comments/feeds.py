@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from blog.models import Post
 
-from . import services
+from . import threads
 
 FEED_LENGTH = 30
 
@@ -24,10 +24,10 @@ class CommentFeedMixin:
         return f"{comment.user_name} on “{comment.post.title}”"
 
     def item_description(self, comment):
-        return services.comment_html(comment)
+        return threads.comment_html(comment)
 
     def item_link(self, comment):
-        return services.comment_url(comment, comment.post)
+        return threads.comment_url(comment, comment.post)
 
     def item_pubdate(self, comment):
         return comment.submit_date
@@ -47,7 +47,7 @@ class RecentCommentsFeed(CommentFeedMixin, Feed):
         return reverse("blog:home")
 
     def items(self):
-        return services.recent_comments(FEED_LENGTH)
+        return threads.recent_comments(FEED_LENGTH)
 
 
 class RecentCommentsAtomFeed(RecentCommentsFeed):
@@ -74,7 +74,7 @@ class PostCommentsFeed(CommentFeedMixin, Feed):
 
     def items(self, post):
         comments = list(
-            services.comments_of(post)
+            threads.comments_of(post)
             .filter(is_public=True)
             .select_related("details")
             .order_by("-submit_date", "-pk")[:FEED_LENGTH]

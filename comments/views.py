@@ -13,7 +13,7 @@ from django_comments_xtd.models import XtdComment
 from blog.markup import render_visitor_markdown
 from blog.models import Post
 
-from . import services
+from . import likes, services, threads
 from .forms import CommentForm
 from .moderation import PostCommentModerator
 
@@ -108,11 +108,11 @@ def post_comment(request):
         preview_html = mark_safe(render_visitor_markdown(data["comment"]))  # noqa: S308 (nh3)
         return _form_page(request, form, post, preview_html=preview_html)
 
-    submission = services.submit_comment(form, request)
+    submission = services.submit_comment(form, request, post)
     if submission.refusal:
         return _form_page(request, form, post, status=403, refusal=submission.refusal)
 
-    response = redirect(services.comment_url(submission.comment, post))
+    response = redirect(threads.comment_url(submission.comment, post))
     if form.cleaned_data["remember"]:
         saved = {key: form.cleaned_data[key] for key in ("name", "email", "url")}
         response.set_signed_cookie(
@@ -133,7 +133,7 @@ def _visible_comment(pk):
     comment = get_object_or_404(
         XtdComment.norel_objects,
         pk=pk,
-        content_type=services.post_content_type(),
+        content_type=threads.post_content_type(),
         site_id=settings.SITE_ID,
         is_public=True,
         is_removed=False,
@@ -154,7 +154,7 @@ def not_found(request):
 
 
 def _like_response(request, result, fallback, visitor):
-    label = services.liked_by(result.count)
+    label = threads.liked_by(result.count)
     if request.headers.get("Accept", "").startswith("application/json"):
         status = 429 if result.limited else 200
         response = JsonResponse(
@@ -184,16 +184,16 @@ def _like_response(request, result, fallback, visitor):
 @require_POST
 def like_comment(request, pk):
     comment, post = _visible_comment(pk)
-    visitor = reader_key(request) or services.new_visitor_key()
-    result = services.like(request, visitor, comment=comment)
-    return _like_response(request, result, services.comment_url(comment, post), visitor)
+    visitor = reader_key(request) or likes.new_visitor_key()
+    result = likes.like(request, visitor, comment=comment)
+    return _like_response(request, result, threads.comment_url(comment, post), visitor)
 
 
 @require_POST
 def like_post(request, pk):
     post = get_object_or_404(Post.objects.published(), pk=pk)
-    visitor = reader_key(request) or services.new_visitor_key()
-    result = services.like(request, visitor, post=post)
+    visitor = reader_key(request) or likes.new_visitor_key()
+    result = likes.like(request, visitor, post=post)
     return _like_response(request, result, f"{post.get_absolute_url()}#comments", visitor)
 
 

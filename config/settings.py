@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.sitemaps",
     # Third party
+    "django_tasks",
+    "django_tasks_db",
     "django_comments_xtd",
     "django_comments",
     "axes",
@@ -282,6 +284,17 @@ AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
 AKISMET_SITE_URL = os.environ.get("AKISMET_SITE_URL", "")
 AKISMET_TIMEOUT = float(os.environ.get("AKISMET_TIMEOUT") or 2.0)
 
+# Work that can wait (mail, reports to Akismet, image renditions, retraining) is a task, stored in
+# the database with the write that asks for it and run by `manage.py run_tasks`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Delays in seconds before each new attempt of a task that failed for a passing reason (a mail
+# server down or slow); after the last one the task is marked failed.
+TASKS_RETRY_DELAYS = [
+    int(delay) for delay in env_list("TASKS_RETRY_DELAYS", "30,60,120,300,600,1800,3600,7200")
+]
+# A task still "running" this long after it started was left by a worker that died: run it again.
+TASKS_STALE_SECONDS = env_int("TASKS_STALE_SECONDS", 600)
+
 # Mail: console by default; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -294,6 +307,8 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# No connection may hang a worker: a mail server that does not answer is given up on and retried.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # Security: strict by default when DEBUG is off; plain HTTP can be allowed for a local run.
 SECURE_HTTPS = not DEBUG and env_bool("DJANGO_SECURE_HTTPS", True)

@@ -21,6 +21,7 @@ from comments.spam.models import ClassifierModel, DisallowedTerm, Moderation, Tr
 from tests.comment_helpers import POST_URL, add_comment
 from tests.factories import make_post, make_user
 from tests.fake_akismet import FakeAkismet
+from tests.task_helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -426,6 +427,8 @@ def test_moderator_corrections_reach_akismet_with_the_original_details(
     decide = "admin:spam_moderation_decide"
     admin_client.post(reverse(decide, args=[moderation_of(caught).pk, "not_spam"]))
     admin_client.post(reverse(decide, args=[moderation_of(missed).pk, "spam"]))
+    assert akismet.calls("submit-ham") == []  # the moderator does not wait for Akismet
+    run_tasks()
     (ham,) = akismet.calls("submit-ham")
     (spam,) = akismet.calls("submit-spam")
     assert (ham["user_ip"], ham["user_agent"], ham["referrer"]) == (
@@ -592,6 +595,8 @@ def test_retraining_learns_moderator_decisions(admin_client, only, small_trainin
     )
     response = admin_client.post(reverse("admin:spam_moderation_retrain"))
     assert response.status_code == 302
+    assert not ClassifierModel.objects.exists()  # retraining is queued, not done in the request
+    run_tasks()
     stored = ClassifierModel.objects.get()
     assert stored.examples == 215
     assert training.current_classifier().score(phrase) < before
@@ -668,6 +673,7 @@ def held_reply(client, only, mailoutbox):
         client, post, comment="More of this at https://me.example", reply_to=followed.pk
     )
     assert followed.is_public and not reply.is_public
+    run_tasks()
     mailoutbox.clear()  # what the public comments sent when they were posted
     return reply
 
@@ -679,6 +685,7 @@ def test_followers_hear_of_a_held_reply_when_it_is_approved_and_only_once(
     decide = reverse("admin:spam_moderation_decide", args=[moderation_of(held_reply).pk, "approve"])
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(decide)
+    run_tasks()
     to_follower = _mail_to(mailoutbox, "bo@example.org")
     assert len(to_follower) == 1
     assert "More of this at" in to_follower[0].body
@@ -689,6 +696,7 @@ def test_followers_hear_of_a_held_reply_when_it_is_approved_and_only_once(
         admin_client.post(
             reverse("admin:spam_moderation_decide", args=[moderation_of(held_reply).pk, "not_spam"])
         )
+    run_tasks()
     assert len(_mail_to(mailoutbox, "bo@example.org")) == 1
 
 
@@ -703,6 +711,7 @@ def test_approving_in_the_comments_admin_tells_the_followers_too(
     assert response.status_code == 302
     held_reply.refresh_from_db()
     assert held_reply.is_public
+    run_tasks()
     assert len(_mail_to(mailoutbox, "bo@example.org")) == 1
 
 
@@ -712,6 +721,7 @@ def test_a_comment_filed_as_spam_tells_nobody(
     decide = reverse("admin:spam_moderation_decide", args=[moderation_of(held_reply).pk, "spam"])
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(decide)
+    run_tasks()
     assert not _mail_to(mailoutbox, "bo@example.org")
 
 

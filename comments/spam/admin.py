@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from . import services, training
+from . import services, tasks
 from .models import ClassifierModel, DisallowedTerm, Moderation, TrainingExample
 
 
@@ -147,10 +147,11 @@ class ModerationAdmin(admin.ModelAdmin):
         self._retrain(request)
 
     def _retrain(self, request):
-        stored = training.retrain()
+        tasks.retrain_classifier.enqueue()
         self.message_user(
             request,
-            f"Classifier retrained on {stored.examples} comments ({stored.spam_examples} spam).",
+            "Retraining the classifier with every moderator decision: the new one takes over "
+            "in a minute or so (see Tasks › Task results).",
             messages.SUCCESS,
         )
 

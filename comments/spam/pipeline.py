@@ -1,20 +1,19 @@
-"""The spam filter's entry points for the comment moderator.
+"""The spam filter's entry points for the posting service.
 
-The moderator (`comments.moderation`) calls `allow()` and then `decide()` for every new comment
-before it is saved, and holds the comment (`is_public = False`) when `decide(...).hold`. Once
-xtd has saved the comment, `record()` (connected in `receivers`) stores the decision as its
-`Moderation` row.
+`comments.services` calls `allow()` and then `decide()` for every new comment before it is
+saved, holds the comment (`is_public = False`) when `decide(...).hold`, and stores the decision
+with `record()` in the transaction that saves the comment.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from . import checks, conf
 from .models import Moderation
 
-_REQUEST_ATTRIBUTE = "_spam_decision"
+client_ip = checks.client_ip
 
 
 @dataclass(frozen=True)
@@ -23,6 +22,9 @@ class Decision:
     check: str = ""
     reason: str = ""
     score: float | None = None
+    # What the comment arrived with, kept for reports to Akismet.
+    user_agent: str = field(default="", compare=False)
+    referrer: str = field(default="", compare=False)
 
     @property
     def hold(self):
@@ -57,6 +59,7 @@ def submission(comment, content_object, request):
 
 def evaluate(sub, *, skip=()):
     """Run the checks on `sub`: the first spam verdict wins, then the first hold."""
+    facts = {"user_agent": sub.user_agent, "referrer": sub.referrer}
     held = None
     for name, check, costly in checks.CHECKS:
         if name in skip or (costly and held and held[1] == checks.SPAM):
@@ -69,9 +72,9 @@ def evaluate(sub, *, skip=()):
             held = (name, status, reason)
     score = sub.notes.get("score")
     if held is None:
-        return Decision(score=score)
+        return Decision(score=score, **facts)
     name, status, reason = held
-    return Decision(status=status, check=name, reason=reason, score=score)
+    return Decision(status=status, check=name, reason=reason, score=score, **facts)
 
 
 def allow(comment, content_object, request):
@@ -107,40 +110,34 @@ def allow(comment, content_object, request):
 def decide(comment, content_object, request, *, skip=()):
     """Decide what happens to a new (unsaved) comment; see `Decision`.
 
-    Also stores the client IP on the comment (the proxy header's when configured) and keeps
-    the decision on the request for `record()`. `skip` names checks not to run (an edited
-    comment is not a new one for the rate limit).
+    Also stores the client IP on the comment (the proxy header's when configured). `skip`
+    names checks not to run (an edited comment is not a new one for the rate limit).
     """
     user = getattr(request, "user", None)
     sub = submission(comment, content_object, request)
     if sub.ip:
         comment.ip_address = sub.ip
     if user is not None and user.is_authenticated and user.is_staff:
-        decision = Decision(check="staff", reason="Posted by staff.")
-    else:
-        decision = evaluate(sub, skip=skip)
-    if request is not None:
-        setattr(request, _REQUEST_ATTRIBUTE, (decision, sub))
-    return decision
+        return Decision(
+            check="staff",
+            reason="Posted by staff.",
+            user_agent=sub.user_agent,
+            referrer=sub.referrer,
+        )
+    return evaluate(sub, skip=skip)
 
 
-def record(comment, request):
-    """Store the decision made for `comment` once xtd has saved it."""
-    pending = getattr(request, _REQUEST_ATTRIBUTE, None)
-    saved = getattr(comment, "xtd_comment", None) or comment
-    if pending is None or getattr(saved, "pk", None) is None:
-        return None
-    decision, sub = pending
-    delattr(request, _REQUEST_ATTRIBUTE)
+def record(comment, decision):
+    """Store `decision` as the saved `comment`'s moderation record."""
     moderation, _ = Moderation.objects.update_or_create(
-        comment=saved,
+        comment=comment,
         defaults={
             "status": decision.status,
             "check_name": decision.check,
             "reason": decision.reason[:255],
             "score": decision.score,
-            "user_agent": sub.user_agent,
-            "referrer": sub.referrer,
+            "user_agent": decision.user_agent,
+            "referrer": decision.referrer,
         },
     )
     return moderation

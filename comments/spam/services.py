@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import akismet_api, training
+from . import akismet_api, tasks, training
 from .models import Moderation
 
 APPROVE = "approve"
@@ -17,20 +17,6 @@ ACTIONS = {
     SPAM: "Spam",
     NOT_SPAM: "Not spam",
 }
-
-
-def _report(moderation, is_spam):
-    comment = moderation.comment
-    return akismet_api.submit(
-        is_spam,
-        comment.ip_address,
-        text=comment.comment,
-        name=comment.user_name,
-        email=comment.user_email,
-        url=comment.user_url,
-        user_agent=moderation.user_agent,
-        referrer=moderation.referrer,
-    )
 
 
 def apply(moderation, action, user):
@@ -53,11 +39,11 @@ def apply(moderation, action, user):
         moderation.decided_by = user if getattr(user, "pk", None) else None
         moderation.save(update_fields=["status", "decided_at", "decided_by"])
         training.learn(comment, is_spam)
-    if akismet_api.enabled():
-        if is_spam and previous != Moderation.Status.SPAM:
-            _report(moderation, is_spam=True)
-        elif not is_spam and (action == NOT_SPAM or previous == Moderation.Status.SPAM):
-            _report(moderation, is_spam=False)
+        if akismet_api.enabled():
+            if is_spam and previous != Moderation.Status.SPAM:
+                tasks.report_to_akismet.enqueue(moderation.pk, True)
+            elif not is_spam and (action == NOT_SPAM or previous == Moderation.Status.SPAM):
+                tasks.report_to_akismet.enqueue(moderation.pk, False)
     return moderation
 
 

@@ -4,7 +4,7 @@ from django.middleware.csrf import get_token
 
 from blog.markup import html_to_text
 from blog.models import Post
-from comments import services
+from comments import threads
 from comments.forms import CommentForm
 from comments.links import absolute_url
 from comments.moderation import PostCommentModerator
@@ -26,7 +26,7 @@ def _requested_parent(request, thread):
 def comment_section(context, post):
     """The thread under a post, its likes, and the form (a reply form with ?replytocom=ID)."""
     request = context["request"]
-    thread = services.load_thread(post, request, visitor=reader_key(request))
+    thread = threads.load_thread(post, request, visitor=reader_key(request))
     is_open = PostCommentModerator(Post).is_open(post)
     reply_to = _requested_parent(request, thread) if is_open else None
     form = None
@@ -47,23 +47,23 @@ def comment_section(context, post):
         "form": form,
         "comments_open": is_open,
         "reply_to": reply_to,
-        "post_likes_label": services.liked_by(thread.post_likes),
+        "post_likes_label": threads.liked_by(thread.post_likes),
     }
 
 
 @register.inclusion_tag("comments/_recent.html")
 def recent_comments(limit=5):
-    return {"recent": services.recent_comments(limit)}
+    return {"recent": threads.recent_comments(limit)}
 
 
 @register.simple_tag
 def avatar(comment):
-    return services.avatar_html(comment)
+    return threads.avatar_html(comment)
 
 
 @register.filter
 def website(url):
-    return services.safe_website(url)
+    return threads.safe_website(url)
 
 
 @register.filter
@@ -84,4 +84,4 @@ def absolute(path):
 
 @register.filter
 def comment_as_text(comment):
-    return html_to_text(services.comment_html(comment))
+    return html_to_text(threads.comment_html(comment))

@@ -1,0 +1,41 @@
+"""The task worker: django-tasks-db's `db_worker`, which also picks up what dead workers left.
+
+Every minute (and at start) tasks still "running" TASKS_STALE_SECONDS after they started go back
+to the queue: their worker was killed or its machine restarted.
+"""
+
+import threading
+
+from django.db import connections
+from django_tasks_db.management.commands.db_worker import Command as WorkerCommand
+
+from blog.tasks import requeue_stale
+
+CHECK_EVERY = 60  # seconds
+
+
+def _requeue_now():
+    try:
+        return requeue_stale()
+    finally:
+        connections.close_all()
+
+
+def _keep_requeueing(stop):
+    while not stop.wait(CHECK_EVERY):
+        _requeue_now()
+
+
+class Command(WorkerCommand):
+    help = "Run queued tasks (mail, reports, images) and requeue those a dead worker left."
+
+    def handle(self, *args, **options):
+        requeued = requeue_stale()
+        if requeued and options["verbosity"]:
+            self.stdout.write(f"Requeued {requeued} task(s) left running by a stopped worker.")
+        stop = threading.Event()
+        threading.Thread(target=_keep_requeueing, args=(stop,), daemon=True).start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
