@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from . import pagecache
+
 SQLITE_FILE = "db.sqlite3"
 POSTGRES_FILE = "db.dump"
 MEDIA_FILE = "media.tar.gz"
@@ -130,4 +132,5 @@ def restore(folder, *, force=False):
         for member in members:
             member.name = member.name[len("media") :].lstrip("/") or "."
         archive.extractall(media_root, members=members, filter="data")
+    pagecache.bump()  # pages cached before the restore show what is gone
     return manifest

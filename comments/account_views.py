@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django_comments_xtd.models import XtdComment
 
+from blog import pagecache
 from blog.models import Post
 
 from . import services
@@ -109,6 +110,7 @@ def delete_comment(request, pk):
     if request.method == "POST":
         # Marked removed, not deleted: the replies under it keep their place in the thread.
         XtdComment.norel_objects.filter(pk=comment.pk).update(is_removed=True)
+        pagecache.changed()
         return redirect(f"{post.get_absolute_url()}#comments")
     context = {"comment": comment, "post": post, "editable_until": editable_until(comment)}
     return render(request, "comments/delete.html", context)

@@ -1,6 +1,8 @@
 """The comment form: xtd's form with WordPress's fields and wording, and a per-form token."""
 
+import hashlib
 import secrets
+import time
 
 from django import forms
 from django.conf import settings
@@ -48,6 +50,25 @@ class CommentForm(XtdCommentForm):
         self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
+
+    def clean_timestamp(self):
+        """A form is good for COMMENTS_FORM_MAX_AGE_HOURS: pages are cached, and a reader may
+        take their time; a stamp from the future is forged."""
+        stamp = self.cleaned_data["timestamp"]
+        age = time.time() - stamp
+        if age > settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600 or age < -60:
+            raise forms.ValidationError("Timestamp check failed")
+        return stamp
+
+    def submission_key(self):
+        """What makes a retry of this very comment: the form it came from (shared by every
+        reader of a cached page) and what was typed into it."""
+        data = self.cleaned_data
+        parts = [data.get("form_token") or ""]
+        parts += [str(data.get(name) or "") for name in ("name", "email", "reply_to", "comment")]
+        if not parts[0]:
+            return None
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
     def clean_reply_to(self):
         """A reply must answer a visible comment on the same post, above the depth limit."""

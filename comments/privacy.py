@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
+from blog import pagecache
 from blog.models import Post
 
 ANONYMOUS_NAME = "Anonymous"
@@ -200,6 +201,7 @@ def erase_personal_data(email, *, delete_accounts=False):
             ip_address=None,
             followup=False,
         )
+        pagecache.changed()  # names on pages and in feeds change
         Moderation = moderation_model()
         if Moderation is not None:
             Moderation.objects.filter(comment__in=comment_pks).update(user_agent="", referrer="")

@@ -12,6 +12,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db import IntegrityError, transaction
 from django_comments_xtd.models import MaxThreadLevelExceededException, XtdComment
 
+from blog import pagecache
 from blog.models import Post
 
 from . import tasks
@@ -48,7 +49,7 @@ def new_comment(form, request):
 
 def submit_comment(form, request, post):
     """Store a valid form's comment once per form token; see the module's docstring."""
-    token = form.cleaned_data.get("form_token") or None
+    token = form.submission_key()
     earlier = comment_for_token(token)
     if earlier is not None:
         return Submission(earlier, repeated=True)
@@ -126,6 +127,7 @@ def edit_comment(request, comment, post, text):
             pipeline.record(comment, decision)
         XtdComment.norel_objects.filter(pk=comment.pk).update(**changes)
         details.save(update_fields=["body_html", "body_digest"])
+        pagecache.changed()
     if decision.hold:
         # Its writer keeps seeing it, marked as awaiting moderation.
         remember_in_session(request, comment)

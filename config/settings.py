@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Whole pages for readers who carry none of our cookies (blog.pagecache).
+    "blog.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Old WordPress addresses (?p=ID, /category/…) answer 301 where a page would be 404.
@@ -143,18 +145,45 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, otherwise memory of this process.
+# Cache: Redis when REDIS_URL is set, otherwise memory of this process; the page cache
+# ("pages") must be shared by every worker: Redis, or files in DATA_DIR.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "atoz")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "atoz"),
-        }
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-pages",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(DATA_DIR / "cache" / "pages")),
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 2000)},
+        },
+    }
+# A write to any model of these apps moves the pages' version (blog.pagecache).
+PAGE_CACHE_APPS = {
+    "blog",
+    "reviews",
+    "blog_comments",
+    "django_comments",
+    "django_comments_xtd",
+    "sites",
+    "auth",
+}
+# A request with one of these cookies is rendered for its reader alone.
+PAGE_CACHE_COOKIES = ("sessionid", "csrftoken", "comment_author", "reader", "messages")
+PAGE_CACHE_SKIP_PATHS = ("/admin/", "/accounts/", "/privacy/personal-data/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -228,6 +257,8 @@ COMMENTS_XTD_APP_MODEL_OPTIONS = {
 }
 COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
 COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 3000)
+# How long a comment form stays good after its page was rendered (pages are cached up to an hour).
+COMMENTS_FORM_MAX_AGE_HOURS = env_int("COMMENTS_FORM_MAX_AGE_HOURS", 24)
 # Comments close this many days after publication (0: never); each post can also close them.
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
 # Anonymous likes of one post or comment counted from one IP address per day.

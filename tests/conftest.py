@@ -15,3 +15,13 @@ def staff_client(client, db):
 
     client.force_login(make_staff())
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test's database starts anew, so must the page cache."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()

@@ -42,7 +42,8 @@ def comment_section(context, post):
         "post": post,
         # Worked out once here rather than once per comment in the templates.
         "post_url": post.get_absolute_url(),
-        "csrf_value": get_token(request),
+        # Only logged-in readers' forms carry a token (see comments.views.csrf_for_signed_in).
+        "csrf_value": get_token(request) if request.user.is_authenticated else "",
         "thread": thread,
         "form": form,
         "comments_open": is_open,

@@ -19,7 +19,6 @@ def login_icons(context, next_url=""):
             for provider in configured_providers(request)
         ],
         "next_url": next_url,
-        "csrf_token": context.get("csrf_token"),
     }
 
 

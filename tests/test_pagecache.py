@@ -1,0 +1,157 @@
+"""Readers without cookies get shared, cached pages that are never stale."""
+
+import datetime
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from comments.forms import CommentForm
+from comments.spam import services as spam_services
+from comments.spam.models import Moderation
+from tests.comment_helpers import POST_URL, add_comment, comment_data
+from tests.factories import make_post, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_spam_holds(settings):
+    settings.SPAM_FIRST_COMMENT_HOLD = False
+    settings.SPAM_MIN_SUBMIT_SECONDS = 0
+
+
+def read(url, **headers):
+    """An anonymous reader with no cookies at all, as a crawler or a first visit is."""
+    response = Client().get(url, **headers)
+    assert response.status_code == 200, url
+    return response
+
+
+def test_an_anonymous_page_sets_no_cookie_and_may_be_shared(demo):
+    first = read(demo.get_absolute_url())
+    assert first.cookies == {}
+    assert "public" in first["Cache-Control"] and "s-maxage=1" in first["Cache-Control"]
+    assert first["X-Page-Cache"] == "miss"
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    again = read(demo.get_absolute_url())
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == first.content
+
+
+def test_a_logged_in_page_is_private_and_never_shared(demo, client):
+    client.force_login(make_staff())
+    response = client.get(demo.get_absolute_url())
+    assert "private" in response["Cache-Control"]
+    assert "X-Page-Cache" not in response
+    assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+def test_an_unchanged_page_answers_304(demo):
+    first = read(demo.get_absolute_url())
+    unchanged = Client().get(demo.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert unchanged.status_code == 304
+    add_comment(demo, "Something new.")
+    changed = Client().get(demo.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200
+
+
+def test_feeds_are_cached_and_answer_conditional_gets(demo):
+    feed = reverse("comments:feed")
+    first = read(feed)
+    assert read(feed)["X-Page-Cache"] == "hit"
+    assert Client().get(feed, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_new_comment_shows_on_the_next_anonymous_request(demo):
+    read(demo.get_absolute_url())
+    read("/")
+    response = Client().post(
+        POST_URL, comment_data(demo, comment="Posted just now.", name="Zelda Quick")
+    )
+    assert response.status_code == 302
+    assert "Posted just now." in read(demo.get_absolute_url()).content.decode()
+    assert "Zelda Quick" in read("/").content.decode()  # the latest comments
+    assert "Posted just now." in read(reverse("comments:feed")).content.decode()
+
+
+def test_approving_editing_and_deleting_a_comment_show_at_once(demo, admin_client):
+    url = demo.get_absolute_url()
+    held = add_comment(demo, "Waiting for a moderator.", is_public=False)
+    moderation = Moderation.objects.create(comment=held, status="pending")
+    assert "Waiting for a moderator." not in read(url).content.decode()
+    spam_services.apply(moderation, spam_services.APPROVE, None)
+    assert "Waiting for a moderator." in read(url).content.decode()
+
+    held.comment = "Changed in the admin."
+    held.save()
+    assert "Changed in the admin." in read(url).content.decode()
+
+    held.delete()
+    assert "Changed in the admin." not in read(url).content.decode()
+
+
+def test_a_like_shows_on_the_next_anonymous_request(demo):
+    url = demo.get_absolute_url()
+    before = read(url).content.decode()
+    Client().post(reverse("comments:like_post", args=[demo.pk]))
+    after = read(url).content.decode()
+    assert after != before
+    assert "Liked by" in after
+
+
+def test_edits_of_the_post_its_review_and_documentary_show_at_once(demo):
+    url = demo.get_absolute_url()
+    read(url)
+    demo.title = "A new title for the seed"
+    demo.save()
+    assert "A new title for the seed" in read(url).content.decode()
+    review = demo.review
+    review.watched_via = "A festival screen"
+    review.save()
+    assert "A festival screen" in read(url).content.decode()
+    documentary = review.documentary
+    documentary.production_companies.create(name="Brand New Films")
+    assert "Brand New Films" in read(url).content.decode()
+
+
+def test_a_scheduled_post_appears_when_its_time_comes():
+    soon = timezone.now() + datetime.timedelta(seconds=2)
+    make_post("Scheduled to appear", published_at=soon)
+    assert "Scheduled to appear" not in read("/").content.decode()
+    time.sleep(max(0, (soon - timezone.now()).total_seconds()) + 0.2)
+    assert "Scheduled to appear" in read("/").content.decode()
+
+
+def test_a_form_from_a_page_cached_hours_ago_posts_first_time(demo):
+    data = comment_data(demo, comment="I kept the tab open all afternoon.")
+    stamp = int(time.time()) - 3 * 3600
+    form = CommentForm(demo)
+    data["timestamp"] = str(stamp)
+    data["security_hash"] = form.initial_security_hash(stamp)
+    response = Client().post(POST_URL, data)
+    assert response.status_code == 302
+    assert XtdComment.objects.filter(comment="I kept the tab open all afternoon.").exists()
+
+
+def test_two_readers_of_one_cached_form_post_two_comments(demo):
+    page = read(demo.get_absolute_url()).content.decode()
+    assert 'name="form_token"' in page
+    shared = comment_data(demo)  # the same form token, as a cached page gives everyone
+    first = dict(shared, comment="First reader.", email="one@example.org")
+    second = dict(shared, comment="Second reader.", email="two@example.org")
+    assert Client().post(POST_URL, first).status_code == 302
+    assert Client().post(POST_URL, second).status_code == 302
+    assert XtdComment.objects.filter(comment__endswith="reader.").count() == 2
+
+
+def test_readers_with_our_cookies_get_their_own_page(demo):
+    reader = Client()
+    reader.post(POST_URL, comment_data(demo, comment="Mine, held.", email="new@example.org"))
+    read(demo.get_absolute_url())
+    own = reader.get(demo.get_absolute_url())
+    assert "X-Page-Cache" not in own
+    assert "private" in own["Cache-Control"]
