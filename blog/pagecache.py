@@ -13,17 +13,23 @@ message) or come from a logged-in reader are rendered for them alone and marked 
 import contextlib
 import datetime
 import hashlib
+import logging
 import secrets
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Min
+from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pages:version"
 # A cached page carries a comment form stamped when it was rendered; pages are rendered anew
@@ -55,17 +61,50 @@ def _next_change():
 
 
 def bump():
-    """A new content version: every page cached so far is out of reach."""
+    """A new content version: every page cached so far is out of reach.
+
+    A cache that cannot be reached must not stop the write that called this; it cannot serve
+    stale pages either while it is down.
+    """
     version = (secrets.token_hex(8), _next_change())
-    cache().set(VERSION_KEY, version, timeout=None)
+    try:
+        cache().set(VERSION_KEY, version, timeout=None)
+    except Exception:
+        logger.warning("The page cache did not take a new version", exc_info=True)
     return version
 
 
 def current_version():
     version = cache().get(VERSION_KEY)
-    if version is None or (version[1] is not None and time.time() >= version[1]):
+    now = timezone.now().timestamp()
+    if version is None or (version[1] is not None and now >= version[1]):
         version = bump()
-    return version[0]
+    return f"{version[0]}-{fingerprint()}"
+
+
+_fingerprint = None
+
+
+def fingerprint():
+    """This deployment's settings and code: a restart with other ones renders pages anew."""
+    global _fingerprint
+    if _fingerprint is None:
+        digest = hashlib.sha256()
+        for name in sorted(dir(settings)):
+            if name.isupper():
+                digest.update(f"{name}={getattr(settings, name)!r}".encode())
+        for folder in settings.PAGE_CACHE_CODE_DIRS:
+            for path in sorted(Path(folder).rglob("*")):
+                if path.suffix in (".py", ".html", ".txt", ".xml"):
+                    digest.update(f"{path}:{path.stat().st_mtime_ns}".encode())
+        _fingerprint = digest.hexdigest()[:12]
+    return _fingerprint
+
+
+@receiver(setting_changed)
+def _settings_changed(**kwargs):
+    global _fingerprint
+    _fingerprint = None
 
 
 def changed():

@@ -167,7 +167,9 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("PAGE_CACHE_DIR", str(DATA_DIR / "cache" / "pages")),
+            "LOCATION": str(
+                Path(os.environ.get("PAGE_CACHE_DIR") or DATA_DIR / "cache" / "pages").resolve()
+            ),
             "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 2000)},
         },
     }
@@ -184,6 +186,10 @@ PAGE_CACHE_APPS = {
 # A request with one of these cookies is rendered for its reader alone.
 PAGE_CACHE_COOKIES = ("sessionid", "csrftoken", "comment_author", "reader", "messages")
 PAGE_CACHE_SKIP_PATHS = ("/admin/", "/accounts/", "/privacy/personal-data/")
+# Code and templates whose change (a deploy) renders every page anew.
+PAGE_CACHE_CODE_DIRS = [
+    BASE_DIR / name for name in ("templates", "blog", "reviews", "comments", "importer", "config")
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

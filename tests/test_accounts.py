@@ -25,6 +25,7 @@ from django_comments_xtd.models import XtdComment
 from comments.wpcom.views import WordPressComOAuth2Adapter
 from tests.factories import make_post, make_user
 from tests.fake_oauth import CLIENTS, PROFILES, FakeProviders
+from tests.queries import build_afresh
 
 PROVIDER_IDS = ["google", "twitter_oauth2", "facebook", "wordpress"]
 ICON_LABELS = {
@@ -450,6 +451,7 @@ def test_log_out_from_the_comment_form_returns_to_the_post(client):
 
 @pytest.mark.django_db
 def test_commenter_page_costs_the_same_queries_for_one_or_many_comments(client):
+    build_afresh(client)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -8,9 +8,7 @@ import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
-from django.db import connection
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.challenge import expected_letter, letter_day, letter_warning
@@ -22,6 +20,7 @@ from tests.factories import (
     make_review,
     make_staff,
 )
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -388,12 +387,6 @@ def test_drafts_and_scheduled_posts_never_leak_into_archives(client, demo):
     assert client.get(f"/{future_year}/").status_code == 404
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200, url
-    return len(context.captured_queries)
-
-
 def _add_posts(count, year, start=0):
     challenge = make_challenge(year)
     tag = Tag.objects.get_or_create(name="common", slug="common")[0]
@@ -439,7 +432,7 @@ LIST_URLS = [
 def test_list_pages_run_the_same_queries_for_1_and_many_posts(client, db, url):
     _add_posts(1, 2018)
     client.get(url)  # the first request also reads the Site, cached afterwards
-    one = _queries(client, url)
+    one = count_queries(client, url)
     _add_posts(11, 2018, start=1)  # letters B..L; "A" and April 1 get a second post below
     _add_posts(3, 2019, start=26)
     Post.objects.filter(title="Film review 26").update(
@@ -447,5 +440,5 @@ def test_list_pages_run_the_same_queries_for_1_and_many_posts(client, db, url):
         published_on=datetime.date(2018, 4, 1),
     )
     assert Post.objects.published().count() == 15
-    many = _queries(client, url)
+    many = count_queries(client, url)
     assert one == many, url

@@ -6,14 +6,13 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
 from blog.models import Post
 from reviews.models import Company, Documentary, Person, StreamingService
 from tests.factories import make_documentary, make_post, make_review
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -234,12 +233,6 @@ def test_a_film_only_recommended_has_a_page_and_its_director_too(client, demo):
 # --- Query counts: the same for one item and for many ----------------------------------------
 
 
-def _count_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200, url
-    return len(captured.captured_queries)
-
-
 def _reviews(count, offset=0, *, director, company, service, rating="4"):
     for index in range(offset, offset + count):
         film = make_documentary(f"Film {index}")
@@ -273,9 +266,9 @@ def test_list_pages_run_the_same_queries_for_one_item_and_for_many(client, db, u
     }
     _reviews(1, **people)
     client.get(url)  # warm caches (site, content types) that are not part of the page
-    one = _count_queries(client, url)
+    one = count_queries(client, url)
     _reviews(24, offset=1, **people)
-    many = _count_queries(client, url)
+    many = count_queries(client, url)
     assert one == many
     assert last_item in html_of(client, url)
 
@@ -287,11 +280,11 @@ def test_documentary_page_queries_do_not_grow_with_its_reviews(client, db):
     )
     make_review(documentary=film, watched_service=services[0]).also_available_on.add(services[1])
     client.get(film.get_absolute_url())
-    one = _count_queries(client, film.get_absolute_url())
+    one = count_queries(client, film.get_absolute_url())
     for index in range(10):
         review = make_review(documentary=film, watched_service=services[index % 5])
         review.also_available_on.add(*services[:3])
-    assert _count_queries(client, film.get_absolute_url()) == one
+    assert count_queries(client, film.get_absolute_url()) == one
 
 
 # --- Posters ---------------------------------------------------------------------------------

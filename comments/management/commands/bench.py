@@ -22,6 +22,8 @@ from http.client import HTTPConnection
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from comments import benchmarks
+
 SEED_PATH = "/2018/04/02/movie-review-ai-weiwei-never-sorry-2012/"
 
 
@@ -139,6 +141,12 @@ class Command(BaseCommand):
             DJANGO_SECURE_HTTPS="0",
             DJANGO_STATIC_MANIFEST="0",
             DJANGO_LOG_LEVEL="ERROR",
+            # Every bench comment is published at once, and none is refused for its rate.
+            SPAM_FIRST_COMMENT_HOLD="0",
+            SPAM_MIN_SUBMIT_SECONDS="0",
+            SPAM_RATE_LIMIT_PER_IP="1000000",
+            SPAM_RATE_LIMIT_PER_EMAIL="1000000",
+            SPAM_DUPLICATE_DAYS="0",
         )
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
 
@@ -150,6 +158,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Preparing a throwaway SQLite database in {workdir} …")
         step("migrate", "--noinput")
         step("load_demo")
+        step("spam_retrain")
         port = free_port()
         server = subprocess.Popen(  # noqa: S603 (gunicorn from this virtualenv)
             [
@@ -168,6 +177,7 @@ class Command(BaseCommand):
             env=env,
         )
         results = []
+        parts = []
         try:
             url = f"http://127.0.0.1:{port}{SEED_PATH}"
             for count in counts:
@@ -185,11 +195,47 @@ class Command(BaseCommand):
                 else:
                     result = run_python_client(port, SEED_PATH, duration, connections)
                 results.append((count, result, len(page.encode())))
+                parts.append(self._measure_parts(server.pid, port, url, count, duration, tool))
+            self.stdout.write("Comment POSTs with 1 and 16 commenters …")
+            base = f"http://127.0.0.1:{port}"
+            posting = [
+                (n, benchmarks.post_load(server.pid, base, url, n, max(40 // n, 5)))
+                for n in (1, 16)
+            ]
         finally:
             server.terminate()
             server.wait(timeout=30)
             shutil.rmtree(workdir, ignore_errors=True)
+        self._report(results, parts, posting, workers, connections, duration, tool)
 
+    def _measure_parts(self, pid, port, url, count, duration, tool):
+        """CPU of a fresh render, and the front cache through nginx next to a static file."""
+        # A reader with a cookie of ours skips the page cache: the page is built afresh.
+        fresh = benchmarks.cpu_per_request(pid, url, 20, headers={"Cookie": "reader=bench"})
+        cached = benchmarks.cpu_per_request(pid, url, 50)
+        page = benchmarks.get(url).encode()
+        proxy_port, static_port = free_port(), free_port()
+        front = static = None
+        fresh_after = None
+        if shutil.which("nginx") and tool == "wrk":
+            with benchmarks.Nginx(tempfile.mkdtemp(), port, proxy_port, static_port, page):
+                proxied = f"http://127.0.0.1:{proxy_port}{SEED_PATH}"
+                self._wait_for(proxied)
+                front = run_wrk(proxied, duration, 16, 2)
+                static = run_wrk(f"http://127.0.0.1:{static_port}{SEED_PATH}", duration, 16, 2)
+                fields = benchmarks.form_fields(benchmarks.get(url))
+                base = f"http://127.0.0.1:{port}"
+                fresh_after = benchmarks.freshness(proxied, base, fields)
+        return {
+            "count": count,
+            "fresh": fresh,
+            "cached": cached,
+            "front": front,
+            "static": static,
+            "freshness": fresh_after,
+        }
+
+    def _report(self, results, parts, posting, workers, connections, duration, tool):
         self.stdout.write("")
         self.stdout.write(
             f"Seed review page, gunicorn {workers} sync workers on 127.0.0.1, "
@@ -203,6 +249,37 @@ class Command(BaseCommand):
                 f"{count:>9} {result['rps']:>8.1f} {result['p50'] * 1000:>8.1f} "
                 f"{result['p99'] * 1000:>8.1f} {size / 1024:>6.0f}"
                 + (f"  ({result['errors']} errors)" if result["errors"] else "")
+            )
+        self.stdout.write("")
+        self.stdout.write("CPU ms per request, one connection (gunicorn master and workers):")
+        self.stdout.write(f"{'comments':>9} {'fresh render':>13} {'page cache hit':>15}")
+        for part in parts:
+            self.stdout.write(f"{part['count']:>9} {part['fresh']:>13.1f} {part['cached']:>15.2f}")
+        fronted = [part for part in parts if part["front"]]
+        if fronted:
+            self.stdout.write("")
+            self.stdout.write("Through nginx with deploy/nginx-cache.conf, 16 connections, wrk:")
+            self.stdout.write(
+                f"{'comments':>9} {'cached req/s':>13} {'static req/s':>13} {'ratio':>6}"
+                f" {'new comment shown after':>24}"
+            )
+            for part in fronted:
+                ratio = part["front"]["rps"] / part["static"]["rps"]
+                shown = part["freshness"]
+                self.stdout.write(
+                    f"{part['count']:>9} {part['front']['rps']:>13.0f} "
+                    f"{part['static']['rps']:>13.0f} {ratio:>6.2f} "
+                    + (f"{shown * 1000:>21.0f} ms" if shown is not None else "   never")
+                )
+        self.stdout.write("")
+        self.stdout.write("Comment POST (redirect answered), SQLite:")
+        self.stdout.write(
+            f"{'commenters':>11} {'comments':>9} {'CPU ms each':>12} {'p50 ms':>8} {'p99 ms':>8}"
+        )
+        for n, result in posting:
+            self.stdout.write(
+                f"{n:>11} {result['count']:>9} {result['cpu']:>12.1f} "
+                f"{result['p50'] * 1000:>8.1f} {result['p99'] * 1000:>8.1f}"
             )
 
     def _wait_for(self, url, timeout=60):

@@ -1,0 +1,206 @@
+"""Measurements for `manage.py bench`: CPU per request read from /proc, comment POSTs, the
+front cache through nginx next to nginx serving the same bytes as a file, and freshness."""
+
+import html
+import os
+import re
+import shutil
+import statistics
+import subprocess  # noqa: S404 (nginx from the system, with an argument list)
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def cpu_ms(master_pid):
+    """CPU time (user + system) of a gunicorn master and its workers so far, in ms."""
+    total = 0
+    for pid in [master_pid, *_children(master_pid)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total * TICK_MS
+
+
+def get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.read().decode()
+
+
+def cpu_per_request(master_pid, url, requests, before_each=None, headers=None):
+    """Mean CPU ms the server spent per GET, one connection, `before_each()` run untimed."""
+    spent = 0.0
+    for _ in range(requests):
+        if before_each is not None:
+            before_each()
+        start = cpu_ms(master_pid)
+        get(url, headers)
+        spent += cpu_ms(master_pid) - start
+    return spent / requests
+
+
+def form_fields(page):
+    """The hidden fields of the comment form in `page`."""
+    form = page[page.index('class="comment-form"') :]
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    return {key: html.unescape(value) for key, value in fields.items()}
+
+
+def post_comment(base, fields, text, ip_suffix=""):
+    data = dict(fields, comment=text, name="Bench Reader", email=f"bench{ip_suffix}@example.org")
+    body = urllib.parse.urlencode(data).encode()
+    request = urllib.request.Request(f"{base}/comments/post/", data=body)  # noqa: S310
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(request, timeout=60)
+    except urllib.error.HTTPError as answer:
+        if answer.code != 302:
+            raise
+        return answer.headers["Location"]
+    raise RuntimeError("the comment was not accepted")
+
+
+def post_load(master_pid, base, page_url, connections, per_connection):
+    """Comments posted by `connections` concurrent commenters: CPU ms per comment, p50, p99."""
+    fields = form_fields(get(page_url))
+    latencies = []
+    lock = threading.Lock()
+
+    def commenter(n):
+        for i in range(per_connection):
+            start = time.perf_counter()
+            post_comment(base, fields, f"Bench comment {n}-{i} {time.time_ns()}", f"{n}")
+            with lock:
+                latencies.append(time.perf_counter() - start)
+
+    start_cpu = cpu_ms(master_pid)
+    threads = [threading.Thread(target=commenter, args=(n,)) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    spent = cpu_ms(master_pid) - start_cpu
+    latencies.sort()
+    return {
+        "cpu": spent / len(latencies),
+        "p50": statistics.median(latencies),
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "count": len(latencies),
+    }
+
+
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {workdir}/body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/fastcgi;
+    uwsgi_temp_path {workdir}/uwsgi;
+    scgi_temp_path {workdir}/scgi;
+    proxy_cache_path {workdir}/cache levels=1:2 keys_zone=atoz_pages:10m max_size=256m
+                     inactive=10m use_temp_path=off;
+    upstream atoz_app {{ server 127.0.0.1:{app_port}; keepalive 16; }}
+    map $http_cookie $atoz_personal {{
+        default 0;
+        "~*(^|;\\s*)(sessionid|csrftoken|comment_author|reader|messages)=" 1;
+    }}
+    server {{
+        listen 127.0.0.1:{proxy_port};
+        location / {{
+            proxy_pass http://atoz_app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            include {cache_conf};
+        }}
+    }}
+    server {{
+        listen 127.0.0.1:{static_port};
+        root {workdir}/static;
+        location / {{ default_type text/html; try_files /page.html =404; }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    """nginx with the shipped micro-cache in front of the app, and the same page as a file."""
+
+    def __init__(self, workdir, app_port, proxy_port, static_port, page):
+        # nginx's workers run as another user when started by root: let them in.
+        Path(workdir).chmod(0o755)
+        self.workdir = Path(workdir) / "nginx"
+        (self.workdir / "static").mkdir(parents=True)
+        (self.workdir / "static" / "page.html").write_bytes(page)
+        conf = NGINX_CONF.format(
+            workdir=self.workdir,
+            app_port=app_port,
+            proxy_port=proxy_port,
+            static_port=static_port,
+            cache_conf=settings.BASE_DIR / "deploy" / "nginx-cache.conf",
+        )
+        (self.workdir / "nginx.conf").write_text(conf)
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(  # noqa: S603 (nginx from the system)
+            [
+                shutil.which("nginx") or "/usr/sbin/nginx",
+                "-c",
+                str(self.workdir / "nginx.conf"),
+                "-p",
+                str(self.workdir),
+            ],
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(0.5)
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def freshness(page_url, base, fields, timeout=10):
+    """Seconds from a comment's POST answering to it showing on an anonymous GET of `page_url`."""
+    marker = f"Freshness check {time.time_ns()}"
+    post_comment(base, fields, marker, "fresh")
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if marker in get(page_url):
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    return None
