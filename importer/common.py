@@ -6,7 +6,9 @@ halfway imports nothing, and a dry run does everything and rolls back.
 """
 
 import contextlib
+import dataclasses
 import sys
+from collections import Counter
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -95,6 +97,21 @@ def tag(name, slug="", *, counts):
         obj.save()
         counts["tag created"] += 1
     return obj
+
+
+@dataclasses.dataclass
+class BaseSummary:
+    """What an import did: counts by name, and warnings for the person who runs it."""
+
+    dry_run: bool = False
+    counts: Counter = dataclasses.field(default_factory=Counter)
+    warnings: list = dataclasses.field(default_factory=list)
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def warning_lines(self):
+        return [f"Warnings: {len(self.warnings)}", *(f"  - {w}" for w in self.warnings)]
 
 
 class ProgressBar:

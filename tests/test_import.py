@@ -447,6 +447,27 @@ def test_old_addresses_redirect_permanently(client, imported, old, new):
     assert response["Location"] == new
 
 
+def test_a_site_that_never_imported_looks_up_no_old_address(django_assert_num_queries):
+    from django.core.cache import cache
+    from django.http import HttpResponseNotFound
+    from django.test import RequestFactory
+
+    from importer.addresses import FLAG_KEY
+    from importer.middleware import WordPressRedirectMiddleware
+
+    cache.delete(FLAG_KEY)
+    middleware = WordPressRedirectMiddleware(lambda request: HttpResponseNotFound())
+    requests = RequestFactory()
+    with django_assert_num_queries(1):  # once, to learn there is nothing
+        assert middleware(requests.get("/2018/04/02/old-post/")).status_code == 404
+    with django_assert_num_queries(0):
+        for path in ("/2018/04/02/old-post/", "/?p=11", "/category/news/feed/"):
+            assert middleware(requests.get(path)).status_code == 404
+    run_import()  # recording old addresses raises the flag
+    response = middleware(requests.get("/?p=11"))
+    assert response.status_code == 301 and response["Location"] == AI_WEIWEI_URL
+
+
 def test_a_tag_matched_by_name_under_another_slug_redirects(client):
     Tag.objects.create(name="China", slug="people-s-republic")
     run_import()

@@ -1,23 +1,18 @@
 """The WordPress import's summary: counts, warnings and what is listed for the person."""
 
 import dataclasses
-from collections import Counter
+
+from importer.common import BaseSummary
 
 
 @dataclasses.dataclass
-class Summary:
+class Summary(BaseSummary):
     source: str = ""
     title: str = ""
     version: str = ""
-    dry_run: bool = False
-    counts: Counter = dataclasses.field(default_factory=Counter)
-    warnings: list = dataclasses.field(default_factory=list)
     unrecognised: list = dataclasses.field(default_factory=list)
     kept_urls: list = dataclasses.field(default_factory=list)
     sticky: list = dataclasses.field(default_factory=list)
-
-    def warn(self, message):
-        self.warnings.append(message)
 
     def lines(self):
         c = self.counts
@@ -71,6 +66,5 @@ class Summary:
         if self.kept_urls:
             out.append(f"Images still at their WordPress address ({len(self.kept_urls)}):")
             out.extend(f"  - {url}" for url in self.kept_urls)
-        out.append(f"Warnings: {len(self.warnings)}")
-        out.extend(f"  - {warning}" for warning in self.warnings)
+        out.extend(self.warning_lines())
         return out
