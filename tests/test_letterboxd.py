@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blog.models import Post, Tag
@@ -400,6 +402,7 @@ def test_export_writes_letterboxds_import_columns(reviewed, settings):
         f"First paragraph.\n\nSecond.\n\nRead the full review on A to Z Documentaries: {link}"
     )
     assert rows[1]["WatchedDate"] == "2019-04-05"  # the day it was published
+    assert rows[1]["Rating"] == "3"
     assert "2 reviews written." in err
 
 
@@ -437,6 +440,28 @@ def test_admin_export_button_downloads_the_csv(client, reviewed, admin_user):
         reverse("admin:importer_letterboxdentry_export"), {"download": "1", "since": "someday"}
     )
     assert bad.status_code == 200 and 'value="someday"' in bad.content.decode()
+
+
+def test_the_export_costs_the_same_queries_for_few_and_many_reviews(client, reviewed, admin_user):
+    client.force_login(admin_user)
+    url = reverse("admin:importer_letterboxdentry_export") + "?download=1"
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(6):
+        published_review(
+            f"Film {n}",
+            year=2000 + n,
+            rating="3",
+            day=datetime.date(2020, 1, n + 1),
+            tags=["a", f"t{n}"],
+            directors=[f"Director {n}"],
+        )
+    assert queries() == few
 
 
 def test_round_trip_export_then_import_into_an_empty_site(reviewed, tmp_path):

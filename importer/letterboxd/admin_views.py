@@ -6,6 +6,7 @@ confirmation; the confirmation carries that name signed, so nothing else can be 
 
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django.contrib import messages
@@ -30,6 +31,10 @@ def upload_folder():
 
 
 def _keep_upload(upload):
+    # Uploads never confirmed go once they could no longer be confirmed.
+    for stale in upload_folder().iterdir():
+        if time.time() - stale.stat().st_mtime > MAX_AGE:
+            stale.unlink(missing_ok=True)
     suffix = ".csv" if upload.name.lower().endswith(".csv") else ".zip"
     path = upload_folder() / f"{secrets.token_hex(16)}{suffix}"
     with path.open("wb") as out:
@@ -49,8 +54,9 @@ def import_view(request, admin_site, opts):
     context = {**admin_site.each_context(request), "opts": opts, "title": "Import from Letterboxd"}
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, context, opts)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
+    if posted and form.is_valid():
         upload = form.cleaned_data["export"]
         options = {
             "publish": form.cleaned_data["publish"],

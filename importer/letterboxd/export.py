@@ -52,7 +52,7 @@ def rows(reviews, absolute):
             "Title": documentary.title,
             "Year": documentary.year or "",
             "Directors": ", ".join(person.name for person in documentary.directors.all()),
-            "Rating": f"{review.rating:g}",
+            "Rating": f"{review.rating.normalize():f}",
             "WatchedDate": (
                 review.watched_on or timezone.localtime(post.published_at).date()
             ).isoformat(),

@@ -87,8 +87,8 @@ def _csv_files(source, label):
     return {label: _limited(source.read(), label)}
 
 
-def _limited(raw, name):
-    if len(raw) > MAX_FILE_BYTES:
+def _limited(raw, name, size=None):
+    if (size or len(raw)) > MAX_FILE_BYTES:
         raise LetterboxdFileError(f"{name} is larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
     return raw
 
@@ -125,8 +125,8 @@ def _from_zip(handle, label):
         found = {}
         for file_name, info in members.items():
             if info.file_size > MAX_FILE_BYTES:
-                _limited(b"x" * (MAX_FILE_BYTES + 1), file_name)
-            found[file_name] = archive.read(info)
+                _limited(b"", file_name, size=info.file_size)
+            found[file_name] = _limited(archive.read(info), file_name)
         return found
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError) as exc:
         raise LetterboxdFileError(f"{label} is not a readable ZIP file ({exc})") from exc

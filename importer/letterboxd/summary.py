@@ -39,7 +39,7 @@ class Summary(BaseSummary):
             kept = (
                 f"{c['rating kept']} kept with their documentary"
                 if self.keep_ratings
-                else "not imported; --keep-ratings keeps them with a documentary"
+                else "not imported; keeping ratings (--keep-ratings) creates their documentaries"
             )
             out.append(f"Rated or logged without a review ({len(self.unreviewed)}; {kept}):")
             for entry in self.unreviewed:
