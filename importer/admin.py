@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.urls import path
 
-from .models import WordPressItem
+from .letterboxd import admin_views as letterboxd
+from .models import LetterboxdEntry, WordPressItem
 
 
 @admin.register(WordPressItem)
@@ -12,3 +14,35 @@ class WordPressItemAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(LetterboxdEntry)
+class LetterboxdEntryAdmin(admin.ModelAdmin):
+    """What came from Letterboxd; the import and export start from this list."""
+
+    list_display = ["title", "year", "kind", "rating", "watched_on", "logged_on", "post"]
+    list_filter = ["kind", "rewatch"]
+    search_fields = ["title"]
+    list_select_related = ["post"]
+    readonly_fields = [f.name for f in LetterboxdEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "import/",
+                wrap(lambda request: letterboxd.import_view(request, self.admin_site, opts)),
+                name=f"{name}_import",
+            ),
+            path(
+                "export/",
+                wrap(lambda request: letterboxd.export_view(request, self.admin_site, opts)),
+                name=f"{name}_export",
+            ),
+            *super().get_urls(),
+        ]

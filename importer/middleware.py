@@ -1,8 +1,9 @@
 """Old WordPress addresses answer with a permanent redirect to the imported page.
 
 Only an address that would otherwise be "not found" is looked up (plus `/?p=ID`, which WordPress
-answers at the home page), so the table costs nothing on pages that exist. A redirect never
-reveals a draft: the target has to be visible to everyone.
+answers at the home page), so the table costs nothing on pages that exist, and a site that never
+imported asks a cached flag, not the database. A redirect never reveals a draft: the target has
+to be visible to everyone.
 """
 
 import re
@@ -11,6 +12,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
 
+from .addresses import has_old_addresses
 from .models import WordPressItem
 
 # WordPress's query-string addresses: ?p=12, ?page_id=3, ?attachment_id=7, ?cat=4.
@@ -95,12 +97,14 @@ class WordPressRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and request.path == "/" and request.GET:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        if request.path == "/" and request.GET and has_old_addresses():
             url = redirect_for_query(request.GET)
             if url:
                 return HttpResponsePermanentRedirect(iri_to_uri(url))
         response = self.get_response(request)
-        if response.status_code == 404 and request.method in ("GET", "HEAD"):
+        if response.status_code == 404 and has_old_addresses():
             path = request.path if request.path.endswith("/") else request.path + "/"
             url = redirect_for_path(request.path) or (
                 redirect_for_path(path) if path != request.path else None

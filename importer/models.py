@@ -1,4 +1,4 @@
-"""What was imported from WordPress, keyed by the WordPress ids, so a second run updates."""
+"""What was imported, keyed by what the source calls it, so a second run updates or skips."""
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -59,3 +59,45 @@ class WordPressItem(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.wp_id} from {self.source}"
+
+
+class LetterboxdEntry(models.Model):
+    """One Letterboxd review, or one film rated or logged without a review, and what it became.
+
+    A second import of the same (or a newer) export finds its entries here and adds only the
+    new ones. A rating without a review is kept here, with its documentary, for later.
+    """
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "Review"
+        RATING = "rating", "Rating without a review"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(
+        max_length=500, help_text="Its Letterboxd address, or the film, year and dates."
+    )
+    title = models.CharField(max_length=300)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating = models.DecimalField(max_digits=2, decimal_places=1, null=True, blank=True)
+    watched_on = models.DateField(null=True, blank=True)
+    logged_on = models.DateField(null=True, blank=True, help_text="Its date on Letterboxd.")
+    rewatch = models.BooleanField(default=False)
+    post = models.ForeignKey(
+        "blog.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    documentary = models.ForeignKey(
+        "reviews.Documentary", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-logged_on", "title"]
+        verbose_name = "Letterboxd entry"
+        verbose_name_plural = "Letterboxd entries"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="importer_one_letterboxd_entry"),
+        ]
+
+    def __str__(self):
+        year = f" ({self.year})" if self.year else ""
+        return f"{self.get_kind_display()}: {self.title}{year}"

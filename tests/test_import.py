@@ -364,7 +364,7 @@ def test_post_page_shows_the_threaded_comments_and_their_count(client, imported)
 
 def test_threads_deeper_than_allowed_attach_higher_up(monkeypatch):
     monkeypatch.setattr(
-        "importer.services.max_thread_level_for_content_type", lambda content_type: 1
+        "importer.wordpress.importer.max_thread_level_for_content_type", lambda content_type: 1
     )
     out, _ = run_import()
     assert comment(103).level == 1 and comment(103).parent_id == comment(101).pk
@@ -445,6 +445,27 @@ def test_old_addresses_redirect_permanently(client, imported, old, new):
     response = client.get(old)
     assert response.status_code == 301, old
     assert response["Location"] == new
+
+
+def test_a_site_that_never_imported_looks_up_no_old_address(django_assert_num_queries):
+    from django.core.cache import cache
+    from django.http import HttpResponseNotFound
+    from django.test import RequestFactory
+
+    from importer.addresses import FLAG_KEY
+    from importer.middleware import WordPressRedirectMiddleware
+
+    cache.delete(FLAG_KEY)
+    middleware = WordPressRedirectMiddleware(lambda request: HttpResponseNotFound())
+    requests = RequestFactory()
+    with django_assert_num_queries(1):  # once, to learn there is nothing
+        assert middleware(requests.get("/2018/04/02/old-post/")).status_code == 404
+    with django_assert_num_queries(0):
+        for path in ("/2018/04/02/old-post/", "/?p=11", "/category/news/feed/"):
+            assert middleware(requests.get(path)).status_code == 404
+    run_import()  # recording old addresses raises the flag
+    response = middleware(requests.get("/?p=11"))
+    assert response.status_code == 301 and response["Location"] == AI_WEIWEI_URL
 
 
 def test_a_tag_matched_by_name_under_another_slug_redirects(client):
@@ -586,7 +607,7 @@ def test_a_failure_halfway_rolls_everything_back(monkeypatch):
         raise IntegrityError("simulated failure")
 
     # Pages come after the posts and their comments in the file: those are undone too.
-    monkeypatch.setattr("importer.services.WordPressImporter._import_page", broken_page)
+    monkeypatch.setattr("importer.wordpress.WordPressImporter._import_page", broken_page)
     with pytest.raises(CommandError, match="page 20 “About” could not be imported"):
         run_import()
     assert Post.objects.count() == 0
@@ -631,20 +652,6 @@ def test_two_blogs_with_the_same_ids_do_not_collide():
     }
 
 
-def test_templates_can_mark_pingbacks_and_trackbacks(imported, django_assert_num_queries):
-    from django.template import Context, Template
-
-    post = wp("post", 11)
-    template = Template(
-        "{% load wordpress_import %}{% wordpress_linkbacks post as linkbacks %}"
-        "{% for c in comments %}{{ c.user_name }}={{ linkbacks|linkback_kind:c.pk }};{% endfor %}"
-    )
-    comments = [comment(101), comment(108), comment(109)]
-    with django_assert_num_queries(1):
-        rendered = template.render(Context({"post": post, "comments": comments}))
-    assert rendered == "Nadia=;Another Blog=pingback;Old Style Blog=trackback;"
-
-
 # The pieces on their own -------------------------------------------------------------------
 
 
@@ -663,7 +670,7 @@ def test_templates_can_mark_pingbacks_and_trackbacks(imported, django_assert_num
     ],
 )
 def test_ratings_as_people_write_them(text, rating):
-    from importer.recognize import parse_rating
+    from importer.wordpress.recognize import parse_rating
 
     assert parse_rating(text) == (Decimal(rating) if rating else None)
 
@@ -681,13 +688,13 @@ def test_ratings_as_people_write_them(text, rating):
     ],
 )
 def test_release_dates_full_or_year(text, expected):
-    from importer.recognize import parse_release
+    from importer.wordpress.recognize import parse_release
 
     assert parse_release(text) == expected
 
 
 def test_labels_in_bold_and_sections_on_their_own_line():
-    from importer.recognize import find_review
+    from importer.wordpress.recognize import find_review
 
     found = find_review(
         "<b>Title:</b> Some Film\n<strong>Rating:</strong> **\n\n"
@@ -701,7 +708,7 @@ def test_labels_in_bold_and_sections_on_their_own_line():
 
 
 def test_no_rating_means_no_review_and_the_text_stays():
-    from importer.recognize import find_review
+    from importer.wordpress.recognize import find_review
 
     text = "Title: A Film\nDirector: Someone\n\nA paragraph."
     found = find_review(text, "A post")
@@ -722,7 +729,7 @@ def test_no_rating_means_no_review_and_the_text_stays():
     ],
 )
 def test_embeds_become_links(content, expected):
-    from importer.convert import convert_content
+    from importer.wordpress.convert import convert_content
 
     body = convert_content(content).body
     assert "<iframe" not in body
@@ -733,7 +740,7 @@ def test_embeds_become_links(content, expected):
 
 
 def test_only_real_looking_shortcodes_are_reported():
-    from importer.convert import convert_content
+    from importer.wordpress.convert import convert_content
 
     text = '[sic] [Update 2019: see below] [note this] [poll id="3"] [box]text[/box]'
     conversion = convert_content(text)
@@ -742,7 +749,7 @@ def test_only_real_looking_shortcodes_are_reported():
 
 
 def test_gallery_uses_the_attachments_and_headings_step_down():
-    from importer.convert import convert_content
+    from importer.wordpress.convert import convert_content
 
     body = convert_content(
         '<h1>Big</h1>\n[gallery ids="1,2"]',

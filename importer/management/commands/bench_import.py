@@ -8,8 +8,7 @@ from xml.sax.saxutils import escape
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from importer import wxr
-from importer.services import WordPressImporter
+from importer.wordpress import WordPressImporter, wxr
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"

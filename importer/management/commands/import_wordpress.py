@@ -1,8 +1,7 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
-from importer.services import WordPressImporter, WordPressImportError
+from importer.common import ProgressBar
+from importer.wordpress import WordPressImporter, WordPressImportError
 
 
 class Command(BaseCommand):
@@ -32,7 +31,7 @@ class Command(BaseCommand):
             if not Path(media_dir).is_dir():
                 raise CommandError(f"--media-dir {media_dir}: no such folder.")
         verbosity = options.get("verbosity", 1)
-        progress = self._progress if verbosity >= 1 else None
+        progress = ProgressBar(self.stderr) if verbosity >= 1 else None
         importer = WordPressImporter(
             export, media_dir=media_dir, dry_run=dry_run, progress=progress
         )
@@ -41,20 +40,8 @@ class Command(BaseCommand):
         except WordPressImportError as exc:
             raise CommandError(str(exc)) from exc
         finally:
-            if progress is not None and getattr(self, "_shown", False):
-                self.stderr.write("")
+            if progress is not None:
+                progress.finish()
         if verbosity >= 1:
             for line in summary.lines():
                 self.stdout.write(line)
-
-    def _progress(self, done, total):
-        # A bar on stderr, redrawn in place; every 20 items is enough for a big export.
-        if done % 20 and done != total:
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        ending = "" if getattr(self.stderr, "isatty", lambda: False)() else "\n"
-        self.stderr.write(f"\r[{bar}] {done}/{total} items", ending=ending)
-        self._shown = ending == ""
-        sys.stderr.flush()

@@ -13,27 +13,14 @@ import urllib.parse
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from importer.text import autop
+
 MORE_RE = re.compile(r"<!--more(?:\s[^>]*)?-->", re.IGNORECASE)
 NEXTPAGE_RE = re.compile(r"<!--nextpage-->", re.IGNORECASE)
 # Elements that never show as text; the sanitizer would drop them, this drops their lines too.
 INERT_RE = re.compile(r"<(script|style|object|embed|svg)\b.*?(?:</\1\s*>|/>)", re.I | re.S)
 # Block editor markers (<!-- wp:paragraph -->) carry no content.
 BLOCK_COMMENT_RE = re.compile(r"<!--\s*/?wp:[^>]*-->")
-
-BLOCK_TAGS = (
-    "address|article|aside|blockquote|dd|div|dl|dt|figcaption|figure|footer|form|"
-    "h[1-6]|header|hr|li|ol|p|section|table|tbody|td|tfoot|th|thead|tr|ul"
-)
-# Containers hold paragraphs of their own; the other blocks hold text directly.
-CONTAINER_TAGS = "article|aside|blockquote|div|dl|footer|form|header|ol|section|table|tbody|"
-CONTAINER_TAGS += "tfoot|thead|tr|ul"
-_BLOCK_OPEN_RE = re.compile(rf"(<(?:{BLOCK_TAGS})(?:\s[^>]*)?/?>)", re.IGNORECASE)
-_BLOCK_CLOSE_RE = re.compile(rf"(</(?:{BLOCK_TAGS})\s*>)", re.IGNORECASE)
-_CONTAINER_RE = re.compile(rf"(</?(?:{CONTAINER_TAGS})(?:\s[^>]*)?>)", re.IGNORECASE)
-_STARTS_WITH_BLOCK_RE = re.compile(rf"^</?(?:{BLOCK_TAGS})[\s/>]", re.IGNORECASE)
-_PROTECT_RE = re.compile(r"<(pre|figure)[\s>].*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_PLACEHOLDER = "\x00{}\x00"
-_PLACEHOLDER_RE = re.compile(r"\x00(\d+)\x00")
 
 SHORTCODE_RE = re.compile(r"\[(/?)([a-zA-Z][\w-]*)((?:\s|=)[^\]]*)?\]")
 ATTR_RE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
@@ -184,34 +171,6 @@ def convert_iframes(text, embeds):
         return "\n\n" + _link(src) + "\n\n"
 
     return IFRAME_RE.sub(replace, text)
-
-
-def autop(text):
-    """Paragraphs from blank lines and line breaks from single newlines, as WordPress does."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    protected = []
-
-    def protect(match):
-        protected.append(match[0])
-        return "\n\n" + _PLACEHOLDER.format(len(protected) - 1) + "\n\n"
-
-    text = _PROTECT_RE.sub(protect, text)
-    text = _BLOCK_OPEN_RE.sub(r"\n\n\1", text)
-    text = _BLOCK_CLOSE_RE.sub(r"\1\n\n", text)
-    text = _CONTAINER_RE.sub(r"\n\n\1\n\n", text)
-    blocks = []
-    for chunk in re.split(r"\n\s*\n", text):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if _PLACEHOLDER_RE.fullmatch(chunk) or _STARTS_WITH_BLOCK_RE.match(chunk):
-            blocks.append(chunk)
-        else:
-            lines = [line.strip() for line in chunk.split("\n")]
-            blocks.append("<p>" + "<br>\n".join(lines) + "</p>")
-    joined = "\n\n".join(blocks)
-    joined = re.sub(r"<(/?)h1\b", r"<\1h2", joined, flags=re.IGNORECASE)  # one h1 per page
-    return _PLACEHOLDER_RE.sub(lambda m: protected[int(m[1])], joined)
 
 
 def link_bare_urls(text, embeds):

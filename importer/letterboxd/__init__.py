@@ -1,0 +1,1 @@
+"""Letterboxd: `manage.py import_letterboxd export.zip` and `manage.py export_letterboxd`."""
