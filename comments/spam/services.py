@@ -3,20 +3,63 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from . import akismet_api, training
-from .models import Moderation
+from . import akismet_api, pipeline, training
+from .features import find_links, link_host
+from .models import Moderation, SpamLink, TrustedBlog, blog_address
 
 APPROVE = "approve"
 SPAM = "spam"
 NOT_SPAM = "not_spam"
+TRUST = "trust"
 ACTIONS = {
     APPROVE: "Approve",
     SPAM: "Spam",
     NOT_SPAM: "Not spam",
+    TRUST: "Trust this blog",
 }
+
+
+def commenter_blog(comment):
+    """The blog a comment comes from: the writer's website, else the first link in the text;
+    "" when there is neither."""
+    for url in [comment.user_url, *find_links(comment.comment)]:
+        address = blog_address(url)
+        if address:
+            return address
+    return ""
+
+
+def _linked_hosts(comment):
+    hosts = {link_host(link) for link in find_links(comment.comment)}
+    if comment.user_url:
+        hosts.add(link_host(comment.user_url))
+    return hosts - {""}
+
+
+def _remember_spam_links(comment):
+    """Keep the sites a spam comment linked to, except trusted blogs."""
+    hosts = _linked_hosts(comment) - set(
+        TrustedBlog.objects.filter(host__in=_linked_hosts(comment)).values_list("host", flat=True)
+    )
+    known = set(SpamLink.objects.filter(host__in=hosts).values_list("host", flat=True))
+    SpamLink.objects.filter(host__in=known).update(comments=F("comments") + 1)
+    SpamLink.objects.bulk_create([SpamLink(host=host) for host in hosts - known])
+
+
+def _forget_spam_links(comment):
+    """A moderator vouched for a comment: the sites it links to are not known spam."""
+    SpamLink.objects.filter(host__in=_linked_hosts(comment)).delete()
+
+
+def trust_blog(comment, note="Trusted from the moderation queue"):
+    """Put the commenter's blog on the trusted list; returns its address ("" when none)."""
+    address = commenter_blog(comment)
+    if address:
+        TrustedBlog.objects.get_or_create(address=address, defaults={"note": note})
+    return address
 
 
 def _report(moderation, is_spam):
@@ -34,11 +77,13 @@ def _report(moderation, is_spam):
 
 
 def apply(moderation, action, user):
-    """Carry out `action` (APPROVE, SPAM or NOT_SPAM) on one moderated comment.
+    """Carry out `action` (APPROVE, SPAM, NOT_SPAM or TRUST) on one moderated comment.
 
     The comment is published or hidden, never deleted. Approving and "not spam" teach the
-    classifier ham, "spam" teaches it spam; Akismet hears of the corrections (spam of what it
-    has not filed as spam, ham of what was filed as spam or explicitly marked not spam).
+    classifier ham, "spam" teaches it spam and remembers the sites it links to as known spam
+    links; "trust this blog" approves and puts the commenter's blog on the trusted list.
+    Akismet hears of the corrections (spam of what it has not filed as spam, ham of what was
+    filed as spam or explicitly marked not spam).
     """
     previous = moderation.status
     is_spam = action == SPAM
@@ -52,7 +97,13 @@ def apply(moderation, action, user):
         moderation.decided_at = timezone.now()
         moderation.decided_by = user if getattr(user, "pk", None) else None
         moderation.save(update_fields=["status", "decided_at", "decided_by"])
-        training.learn(comment, is_spam)
+        training.learn(comment, is_spam, pipeline.post_context(comment.content_object))
+        if is_spam:
+            _remember_spam_links(comment)
+        else:
+            _forget_spam_links(comment)
+        if action == TRUST:
+            trust_blog(comment)
     if akismet_api.enabled():
         if is_spam and previous != Moderation.Status.SPAM:
             _report(moderation, is_spam=True)
@@ -63,7 +114,9 @@ def apply(moderation, action, user):
 
 def apply_many(moderations, action, user):
     count = 0
-    for moderation in moderations.select_related("comment"):
+    for moderation in moderations.select_related("comment").prefetch_related(
+        "comment__content_object"
+    ):
         apply(moderation, action, user)
         count += 1
     return count
