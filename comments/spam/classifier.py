@@ -139,16 +139,14 @@ class SpamClassifier:
     def explain(self, text, url="", name="", context=None, limit=3):
         """(probability, reasons in plain words) for the queue.
 
-        Reasons are the named blog signals present that push towards spam, strongest first,
-        then, if fewer than two, the words that weigh most.
+        Reasons are the named blog signals present that push towards spam (in the order of
+        `features.REASONS`), then, if fewer than two, the words that weigh most.
         """
         found = features(text, url, name, context)
         weight = self.weights.get
         score = _sigmoid(self.bias + sum(weight(f, 0.0) * v for f, v in valued(found)))
-        named = sorted(
-            (f for f in found if f in REASONS and weight(f, 0.0) > 0.05),
-            key=lambda f: -weight(f, 0.0),
-        )
+        # In the order of REASONS (the plainest first), those that push towards spam here.
+        named = [f for f in REASONS if f in found and weight(f, 0.0) > 0.05]
         reasons = []
         for f in named:
             if REASONS[f] not in reasons and not (

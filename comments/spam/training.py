@@ -39,13 +39,18 @@ def seed_classifier():
 
 def current_classifier():
     """The newest stored classifier, or the seed one when none of this format is stored."""
-    newest = ClassifierModel.objects.order_by("-created_at", "-pk").values_list("pk").first()
+    # Known by primary key and time: a database rolled back may hand out the same key again.
+    newest = (
+        ClassifierModel.objects.order_by("-created_at", "-pk")
+        .values_list("pk", "created_at")
+        .first()
+    )
     if newest is None:
         return seed_classifier()
     stored = _cache.get("stored")
-    if stored is None or stored[0] != newest[0]:
+    if stored is None or stored[0] != newest:
         data = ClassifierModel.objects.values_list("data", flat=True).get(pk=newest[0])
-        stored = (newest[0], classifier.SpamClassifier.from_data(data))
+        stored = (newest, classifier.SpamClassifier.from_data(data))
         _cache["stored"] = stored
     return stored[1] or seed_classifier()
 
