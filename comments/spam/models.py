@@ -154,6 +154,9 @@ class ClassifierModel(models.Model):
         return f"Classifier of {self.created_at:%Y-%m-%d %H:%M} ({self.examples} examples)"
 
 
+_DOMAIN_LIKE = re.compile(r"(?:https?://)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?", re.IGNORECASE)
+
+
 def blog_address(url):
     """A blog's address as the list keeps it: host without www. and path without the slash
     at the end ("seedstories.blogspot.com", "medium.com/@ana"); "" for what is no address."""
@@ -162,7 +165,7 @@ def blog_address(url):
     host, path, _ = split_link(url or "")
     if "." not in host:
         return ""
-    path = path.rstrip("/")
+    path = path.rstrip("/.,;:!?)")
     # A post's own address stands for its blog: the list keeps the blog, not the post.
     path = re.split(r"/(?:19|20)\d\d/", path + "/", maxsplit=1)[0].rstrip("/")
     return f"{host}{path}"
@@ -173,7 +176,7 @@ class TrustedBlogQuerySet(models.QuerySet):
         """The trusted blogs that any of `urls` belongs to."""
         addresses = {blog_address(url) for url in urls} - {""}
         if not addresses:
-            return self.none()
+            return []
         hosts = {address.split("/", 1)[0] for address in addresses}
         return [
             blog
@@ -191,7 +194,8 @@ class TrustedBlogQuerySet(models.QuerySet):
 
         found = []
         for line in text.splitlines():
-            for url in find_links(line) or line.split():
+            words = [w.strip("()[]<>,;\"'") for w in line.split()]
+            for url in find_links(line) + [w for w in words if _DOMAIN_LIKE.fullmatch(w)]:
                 address = blog_address(url)
                 if address and address not in found:
                     found.append(address)

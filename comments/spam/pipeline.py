@@ -6,6 +6,7 @@ xtd has saved the comment, `record()` (connected in `receivers`) stores the deci
 `Moderation` row.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -64,13 +65,15 @@ def post_context(content_object):
     if not title:
         return None
     about = " ".join(filter(None, [title, getattr(content_object, "search_extra", "")]))
-    challenge = bool(getattr(content_object, "challenge_id", None))
     context = Context.from_title(about, body=getattr(content_object, "body", "")[:5000])
-    return Context(about=about, body=context.body, challenge=challenge or context.challenge)
+    if getattr(content_object, "challenge_id", None):
+        context = dataclasses.replace(context, challenge=True)
+    return context
 
 
 def evaluate(sub, *, skip=()):
-    """Run the checks on `sub`: the first spam verdict wins, then the first hold.
+    """Run the checks on `sub` (but those named in `skip`, which may also name "trusted"):
+    the first spam verdict wins, then the first hold.
 
     A comment from a trusted blog skips the classifier and the first-comment hold. The
     classifier alone only holds; a comment it is all but certain of is filed as spam when
