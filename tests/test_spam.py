@@ -4,6 +4,7 @@ retraining, and that held comments stay hidden from readers and are never lost."
 import csv
 import datetime
 import io
+import os
 import re
 import time
 
@@ -149,10 +150,12 @@ def test_a_comment_sent_seconds_after_the_form_appeared_is_held(client, only):
     assert slow.is_public is True
 
 
+# REDIS_URL, when set, names the Redis database these tests may use (and clear).
+REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2"
 REDIS_CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/2",
+        "LOCATION": REDIS_TEST_URL,
         "KEY_PREFIX": "spam-tests",
     }
 }
@@ -162,7 +165,7 @@ def _redis_answers():
     try:
         import redis
 
-        return redis.Redis.from_url("redis://127.0.0.1:6379/2", socket_timeout=0.5).ping()
+        return redis.Redis.from_url(REDIS_TEST_URL, socket_timeout=0.5).ping()
     except Exception:
         return False
 

@@ -17,7 +17,7 @@ from blog.models import Challenge
 from comments.forms import CommentForm
 from comments.spam import training
 from comments.spam.models import ClassifierModel, Moderation, SpamLink, TrustedBlog
-from tests.comment_helpers import POST_URL
+from tests.comment_helpers import POST_URL, add_comment
 from tests.factories import make_documentary, make_post, make_review
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +128,12 @@ def test_the_classifier_alone_holds_and_files_spam_only_with_a_known_spam_link(
     assert moderation.status == Moderation.Status.PENDING  # all but certain, yet only held
     assert moderation.score >= settings.SPAM_CLASSIFIER_SPAM
 
+    add_comment(entry, "The background is on https://en.wikipedia.org/wiki/Ai_Weiwei")
+    first.comment += " Sources: https://en.wikipedia.org/wiki/Essay"
+    first.save(update_fields=["comment"])
     admin_client.post(reverse(DECIDE, args=[moderation.pk, "spam"]))
-    assert SpamLink.objects.filter(host="cheap-essay-writers.com").exists()
+    # The spammer's site is remembered; a site published comments link to is not.
+    assert set(SpamLink.objects.values_list("host", flat=True)) == {"cheap-essay-writers.com"}
 
     again = "Nice article, thanks for sharing! Cheap essays: https://cheap-essay-writers.com/buy"
     _, second = send(client, entry, again, name="Dissertation Help", email="b@example.net")

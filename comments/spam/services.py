@@ -39,11 +39,27 @@ def _linked_hosts(comment):
     return hosts - {""}
 
 
+def _linked_from_published(hosts):
+    """Those of `hosts` that published comments link to (a reference site, say)."""
+    from django_comments_xtd.models import XtdComment
+
+    if not hosts:
+        return set()
+    mentions = Q()
+    for host in hosts:
+        mentions |= Q(comment__icontains=host) | Q(user_url__icontains=host)
+    rows = XtdComment.objects.filter(mentions, is_public=True, is_removed=False).values_list(
+        "comment", "user_url"
+    )[:200]
+    return {host for text, url in rows for host in hosts if host in f"{text} {url}".lower()}
+
+
 def _remember_spam_links(comment):
-    """Keep the sites a spam comment linked to, except trusted blogs."""
-    hosts = _linked_hosts(comment) - set(
-        TrustedBlog.objects.filter(host__in=_linked_hosts(comment)).values_list("host", flat=True)
-    )
+    """Keep the sites a spam comment linked to, except trusted blogs and sites that published
+    comments link to as well."""
+    hosts = _linked_hosts(comment)
+    hosts -= set(TrustedBlog.objects.filter(host__in=hosts).values_list("host", flat=True))
+    hosts -= _linked_from_published(hosts)
     known = set(SpamLink.objects.filter(host__in=hosts).values_list("host", flat=True))
     SpamLink.objects.filter(host__in=known).update(comments=F("comments") + 1)
     SpamLink.objects.bulk_create([SpamLink(host=host) for host in hosts - known])
