@@ -13,6 +13,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils.text import slugify
 
+from blog import pagecache
 from blog.models import Tag
 from reviews.models import Company, Documentary, Person, StreamingService
 
@@ -33,6 +34,8 @@ def one_transaction(dry_run=False):
             yield
             if dry_run:
                 raise _DryRun
+            # Rows written in bulk send no signals: pages show the import once it commits.
+            pagecache.changed()
     except _DryRun:
         pass
 

@@ -1,16 +1,25 @@
 """The moderation queue: pending, spam and approved comments with their reasons."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from . import services, tasks
-from .models import ClassifierModel, DisallowedTerm, Moderation, TrainingExample
+from .models import (
+    ClassifierModel,
+    DisallowedTerm,
+    Moderation,
+    SpamLink,
+    TrainingExample,
+    TrustedBlog,
+)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -48,7 +57,7 @@ class ModerationAdmin(admin.ModelAdmin):
         "reason",
     ]
     date_hierarchy = "created_at"
-    actions = ["approve", "mark_spam", "mark_not_spam", "retrain_classifier"]
+    actions = ["approve", "mark_spam", "mark_not_spam", "trust_blogs", "retrain_classifier"]
     readonly_fields = [
         "comment_link",
         "full_text",
@@ -112,6 +121,7 @@ class ModerationAdmin(admin.ModelAdmin):
             for action, label in services.ACTIONS.items()
             if not (action == services.SPAM and obj.status == Moderation.Status.SPAM)
             and not (action != services.SPAM and obj.status == Moderation.Status.APPROVED)
+            and not (action == services.TRUST and not services.commenter_blog(obj.comment))
         ]
         return format_html_join(
             " ",
@@ -139,6 +149,13 @@ class ModerationAdmin(admin.ModelAdmin):
     @admin.action(description="Mark selected comments as not spam", permissions=["change"])
     def mark_not_spam(self, request, queryset):
         self._bulk(request, queryset, services.NOT_SPAM)
+
+    @admin.action(
+        description="Trust the blogs of the selected comments (and approve them)",
+        permissions=["change"],
+    )
+    def trust_blogs(self, request, queryset):
+        self._bulk(request, queryset, services.TRUST)
 
     @admin.action(
         description="Retrain the classifier with every moderator decision", permissions=["change"]
@@ -182,7 +199,11 @@ class ModerationAdmin(admin.ModelAdmin):
             return self._back(request)
         moderation = get_object_or_404(Moderation.objects.select_related("comment"), pk=pk)
         services.apply(moderation, action, request.user)
-        self.message_user(request, f"{services.ACTIONS[action]}: comment {moderation.comment_id}.")
+        message = f"{services.ACTIONS[action]}: comment {moderation.comment_id}."
+        if action == services.TRUST:
+            blog = services.commenter_blog(moderation.comment)
+            message = f"Comment {moderation.comment_id} approved; {blog} is now trusted."
+        self.message_user(request, message)
         return self._back(request)
 
     def retrain_view(self, request):
@@ -223,3 +244,67 @@ class ClassifierModelAdmin(admin.ModelAdmin):
     @admin.display(description="features")
     def features(self, obj):
         return len(obj.data.get("weights", {}))
+
+
+class PasteBlogsForm(forms.Form):
+    blogs = forms.CharField(
+        label="Blog addresses",
+        widget=forms.Textarea(attrs={"rows": 15, "cols": 80}),
+        help_text="One per line, or the challenge's list of participants pasted as it is: "
+        "every address in it is added.",
+    )
+    note = forms.CharField(
+        max_length=200, required=False, help_text="For example “A to Z Challenge 2026 list”."
+    )
+
+    def clean_blogs(self):
+        from .features import find_links
+
+        text = self.cleaned_data["blogs"]
+        if not find_links(text) and not any("." in word for word in text.split()):
+            raise forms.ValidationError("No blog address found; give one per line.")
+        return text
+
+
+@admin.register(TrustedBlog)
+class TrustedBlogAdmin(admin.ModelAdmin):
+    list_display = ["address", "note", "created_at"]
+    search_fields = ["address", "note"]
+    readonly_fields = ["created_at"]
+
+    def get_urls(self):
+        return [
+            path(
+                "paste/",
+                self.admin_site.admin_view(self.paste_view),
+                name="spam_trustedblog_paste",
+            ),
+            *super().get_urls(),
+        ]
+
+    def paste_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PasteBlogsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            added, known = TrustedBlog.objects.add_many(
+                form.cleaned_data["blogs"], note=form.cleaned_data["note"]
+            )
+            self.message_user(
+                request, f"{added} blog(s) added to the trusted list, {known} already on it."
+            )
+            return HttpResponseRedirect(reverse("admin:spam_trustedblog_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Paste a list of trusted blogs",
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/spam/trustedblog/paste.html", context)
+
+
+@admin.register(SpamLink)
+class SpamLinkAdmin(admin.ModelAdmin):
+    list_display = ["host", "comments", "created_at"]
+    search_fields = ["host"]
+    readonly_fields = ["comments", "created_at"]

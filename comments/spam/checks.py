@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 
 from . import akismet_api, classifier, conf
-from .models import DisallowedTerm
+from .features import Context, is_dated_post
+from .models import DisallowedTerm, SpamLink, TrustedBlog, blog_address
 
 SPAM = "spam"
 PENDING = "pending"
@@ -36,8 +37,23 @@ class Submission:
     permalink: str = ""
     honeypot: str | None = None  # None: not a form post (e.g. an evaluation run)
     form_timestamp: int | None = None
+    context: Context | None = None  # the post it is left on; None: unknown
     classifier: object = None  # None: the one in use on the site
     notes: dict = field(default_factory=dict)  # what checks learned, e.g. the score
+
+    @property
+    def links(self):
+        if "links" not in self.notes:
+            self.notes["links"] = classifier.find_links(self.text)
+        return self.notes["links"]
+
+    @property
+    def hosts(self):
+        """Hosts of the links in the text and of the writer's website."""
+        hosts = {classifier.link_host(link) for link in self.links}
+        if self.url:
+            hosts.add(classifier.link_host(self.url))
+        return hosts - {""}
 
 
 def client_ip(request):
@@ -105,11 +121,42 @@ def check_rate_limit(sub):
     return None
 
 
+def trusted_blog(sub):
+    """The trusted blog (`TrustedBlog`) the writer's website or a link belongs to, when every
+    other link in the text goes to a trusted blog or a dated blog post; else None."""
+    urls = [*sub.links, *([sub.url] if sub.url else [])]
+    if not urls:
+        return None
+    trusted = TrustedBlog.objects.matching(urls)
+    if not trusted:
+        return None
+    on_list = {blog.address for blog in trusted}
+    for link in sub.links:
+        address = blog_address(link)
+        covered = any(address == a or address.startswith(a + "/") for a in on_list)
+        if not covered and not is_dated_post(link):
+            return None
+    return trusted[0]
+
+
+def check_spam_link(sub):
+    """Links to (or a website on) a site that moderators filed spam from: held; filed as spam
+    when the classifier is all but certain too (see `pipeline.evaluate`)."""
+    hosts = sub.hosts
+    if not hosts:
+        return None
+    known = sorted(SpamLink.objects.filter(host__in=hosts).values_list("host", flat=True))
+    if not known:
+        return None
+    sub.notes["spam_link"] = known[0]
+    return PENDING, f"Links to {known[0]}, a site moderators filed spam from before."
+
+
 def check_links(sub):
     maximum = conf.get("SPAM_MAX_LINKS")
     if maximum is None:
         return None
-    count = len(classifier.find_links(sub.text))
+    count = len(sub.links)
     if count > maximum:
         return PENDING, f"{count} links (more than {maximum})."
     return None
@@ -125,9 +172,7 @@ def check_disallowed(sub):
     terms = DisallowedTerm.objects.cached()
     if not terms:
         return None
-    hosts = {classifier.link_host(link) for link in classifier.find_links(sub.text)}
-    if sub.url:
-        hosts.add(classifier.link_host(sub.url))
+    hosts = set(sub.hosts)
     if "@" in sub.email:
         hosts.add(sub.email.rsplit("@", 1)[1].lower())
     words = " ".join([classifier.plain_text(sub.text), sub.name.lower(), sub.email.lower()])
@@ -141,20 +186,23 @@ def check_disallowed(sub):
 
 
 def check_classifier(sub):
+    """Holds, never files as spam on its own: `pipeline.evaluate` files a held comment as
+    spam when the classifier is all but certain and another signal agrees."""
     hold = conf.get("SPAM_CLASSIFIER_HOLD")
     if hold is None:
         return None
     from .training import current_classifier
 
     model = sub.classifier or current_classifier()
-    score = model.score(sub.text, sub.url)
+    score, reasons = model.explain(sub.text, sub.url, sub.name, sub.context)
     sub.notes["score"] = score
+    sub.notes["reasons"] = reasons
     spam = conf.get("SPAM_CLASSIFIER_SPAM")
-    if spam is not None and score >= spam:
-        return SPAM, f"The text classifier rates it {score:.0%} likely spam."
-    if score >= hold:
-        return PENDING, f"The text classifier rates it {score:.0%} likely spam."
-    return None
+    sub.notes["certain"] = spam is not None and score >= spam
+    if score < hold:
+        return None
+    why = f": {', '.join(reasons)}" if reasons else ""
+    return PENDING, f"The classifier rates it {score:.0%} likely spam{why}."
 
 
 def check_akismet(sub):
@@ -195,6 +243,7 @@ CHECKS = [
     ("disallowed", check_disallowed, False),
     ("submit_time", check_submit_time, False),
     ("rate_limit", check_rate_limit, False),
+    ("spam_link", check_spam_link, False),
     ("links", check_links, False),
     ("classifier", check_classifier, False),
     ("akismet", check_akismet, True),

@@ -2,76 +2,81 @@
 
 Features are presence-only (a feature counts once per comment, which suits short texts):
 words, word pairs, character n-grams (robust to "s.u.b.s.c.r.i.b.e" and misspellings), and
-link features (how many links, their hosts). A comment's score is the logistic of the sum of
+what makes it a blog comment (`features.blog_features`: where its links go, the commenter's
+website and name, whether it is about the post). A comment's score is the logistic of the sum of
 the weights of its features.
 """
 
 import csv
-import html
 import math
 import random
-import re
 from collections import Counter
-from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
+
+from .features import (
+    REASONS,
+    WORD,
+    Context,
+    blog_features,
+    find_links,
+    link_host,
+    plain_text,
+    without_links,
+)
+
+__all__ = ["Example", "SpamClassifier", "features", "find_links", "link_host", "plain_text"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAIN_CSV = DATA_DIR / "TubeSpam_train.csv"
-
-_TAG = re.compile(r"<[^>]*>")
-_HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
-_URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"']+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|ly|info|biz|"
-    r"ru|io|co|me|tk|xyz|us|uk|de|in)\b(?:/[^\s<>\"']*)?",
-    re.IGNORECASE,
-)
-_MD_LINK = re.compile(r"\]\(([^)\s]+)\)")
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
-_SPACE = re.compile(r"\s+")
-_HOST = re.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/:?#\s]+)", re.IGNORECASE)
+BLOG_TRAIN_CSV = DATA_DIR / "blog_comments_train.csv"
+TRAIN_CSVS = (TRAIN_CSV, BLOG_TRAIN_CSV)
 
 CHAR_NGRAMS = (3, 4, 5)
 MIN_DOCS = 2  # features seen in fewer training comments are noise and bloat the model
 EPOCHS = 6
 LEARNING_RATE = 0.2
 L2 = 1e-4
+CHAR_SCALE = 4.0
+FORMAT = 2  # features changed: a stored model of another format is not used
 
 
-def find_links(text):
-    """The URLs in a comment: HTML hrefs, Markdown links and bare addresses."""
-    text = html.unescape(text or "")
-    links = _HREF.findall(text) + _MD_LINK.findall(text)
-    links += _URL.findall(_HREF.sub(" ", _MD_LINK.sub(" ", text)))
-    return links
+class Example(NamedTuple):
+    """One labelled comment, with what is known of its writer and post."""
+
+    text: str
+    is_spam: bool
+    name: str = ""
+    url: str = ""
+    email: str = ""
+    post_title: str = ""
+
+    @property
+    def context(self):
+        return Context.from_title(self.post_title) if self.post_title else None
 
 
-def link_host(url):
-    match = _HOST.match(url.strip())
-    return match.group(1).lower().rstrip(".") if match else ""
-
-
-def plain_text(text):
-    """Visible text, lower-cased, whitespace collapsed."""
-    text = html.unescape(text or "").replace("\ufeff", " ")
-    return _SPACE.sub(" ", _TAG.sub(" ", text)).strip().lower()
-
-
-def features(text, url=""):
-    """The set of features of one comment (its text and the author's website)."""
-    plain = plain_text(text)
-    words = _WORD.findall(plain)
+def features(text, url="", name="", context=None):
+    """The set of features of one comment: its words, and what makes it a blog comment."""
+    plain = plain_text(without_links(text))
+    words = WORD.findall(plain)
     found = {f"w:{w}" for w in words}
     found.update(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
     padded = f" {plain} "
     for n in CHAR_NGRAMS:
         found.update("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
-    links = find_links(text)
-    found.add(f"l:links={min(len(links), 3)}")
-    found.update(f"l:host={link_host(link)}" for link in links)
-    if url:
-        found.add("l:author-url")
+    found.update(blog_features(text, url=url, name=name, context=context))
     found.add(f"s:words={min(len(words) // 10, 6)}")
     return found
+
+
+def valued(found):
+    """(feature, value) pairs: every feature counts 1, except that the character n-grams of a
+    long comment share a weight that grows only with the square root of their number (else
+    a long blog comment would look like spam just for its length)."""
+    chars = sum(1 for f in found if f.startswith("c:"))
+    char_value = min(1.0, CHAR_SCALE / math.sqrt(chars)) if chars else 1.0
+    return [(f, char_value if f.startswith("c:") else 1.0) for f in found]
 
 
 class SpamClassifier:
@@ -89,39 +94,75 @@ class SpamClassifier:
 
     @classmethod
     def train(cls, examples, epochs=EPOCHS, rate=LEARNING_RATE, l2=L2):
-        """Train on (text, url, is_spam) triples."""
-        rows = [(features(text, url), 1.0 if is_spam else 0.0) for text, url, is_spam in examples]
+        """Train on `Example`s."""
+        rows = [
+            (features(e.text, e.url, e.name, e.context), 1.0 if e.is_spam else 0.0)
+            for e in examples
+        ]
         seen = Counter(f for found, _ in rows for f in found)
-        rows = [([f for f in found if seen[f] >= MIN_DOCS], label) for found, label in rows]
+        rows = [(valued({f for f in found if seen[f] >= MIN_DOCS}), label) for found, label in rows]
         weights = dict.fromkeys((f for f, n in seen.items() if n >= MIN_DOCS), 0.0)
         bias = 0.0
         shuffler = random.Random(0)  # noqa: S311  (a fixed order, not a secret)
         for _ in range(epochs):
             shuffler.shuffle(rows)
             for found, label in rows:
-                error = _sigmoid(bias + sum(weights[f] for f in found)) - label
+                error = _sigmoid(bias + sum(weights[f] * v for f, v in found)) - label
                 # Step size shrinks with the number of features so long comments don't dominate.
                 step = rate * error / math.sqrt(len(found) or 1)
-                for f in found:
-                    weights[f] -= step + rate * l2 * weights[f]
+                for f, v in found:
+                    weights[f] -= step * v + rate * l2 * weights[f]
                 bias -= rate * error
         weights = {f: round(w, 5) for f, w in weights.items() if abs(w) >= 1e-4}
         return cls(weights, bias)
 
     def to_data(self):
-        return {"kind": "logistic", "bias": self.bias, "weights": self.weights}
+        return {"kind": "logistic", "format": FORMAT, "bias": self.bias, "weights": self.weights}
 
     @classmethod
     def from_data(cls, data):
+        """The stored classifier, or None when it was stored for other features."""
+        if data.get("format") != FORMAT:
+            return None
         return cls(data["weights"], data["bias"])
 
-    def log_odds(self, text, url=""):
-        found = features(text, url)
-        return self.bias + sum(map(self.weights.get, found, repeat(0.0, len(found))))
+    def log_odds(self, text, url="", name="", context=None):
+        weight = self.weights.get
+        return self.bias + sum(
+            weight(f, 0.0) * v for f, v in valued(features(text, url, name, context))
+        )
 
-    def score(self, text, url=""):
+    def score(self, text, url="", name="", context=None):
         """Probability that the comment is spam, between 0 and 1."""
-        return _sigmoid(self.log_odds(text, url))
+        return _sigmoid(self.log_odds(text, url, name, context))
+
+    def explain(self, text, url="", name="", context=None, limit=3):
+        """(probability, reasons in plain words) for the queue.
+
+        Reasons are the named blog signals present that push towards spam (in the order of
+        `features.REASONS`), then, if fewer than two, the words that weigh most.
+        """
+        found = features(text, url, name, context)
+        weight = self.weights.get
+        score = _sigmoid(self.bias + sum(weight(f, 0.0) * v for f, v in valued(found)))
+        # In the order of REASONS (the plainest first), those that push towards spam here.
+        named = [f for f in REASONS if f in found and weight(f, 0.0) > 0.05]
+        reasons = []
+        for f in named:
+            if REASONS[f] not in reasons and not (
+                f == "t:generic-praise" and "t:praise-for-any-page" in named
+            ):
+                reasons.append(REASONS[f])
+        reasons = reasons[:limit]
+        if len(reasons) < 2:
+            words = sorted(
+                (f for f in found if f.startswith("w:") and weight(f, 0.0) > 0.3),
+                key=lambda f: -weight(f, 0.0),
+            )[:3]
+            if words:
+                quoted = ", ".join(f"“{w[2:]}”" for w in words)
+                reasons.append(f"words such as {quoted}")
+        return score, reasons
 
 
 def _sigmoid(z):
@@ -130,9 +171,26 @@ def _sigmoid(z):
 
 
 def read_labelled_csv(path):
-    """(text, url, is_spam) triples from a CSV with `text` and `label` columns (1 = spam)."""
+    """`Example`s from a CSV with `text` and `label` columns (1 = spam), and optionally
+    `name`, `email`, `url` and `post_title`. Raises ValueError on a missing column or label."""
     with open(path, encoding="utf-8", newline="") as handle:
-        return [
-            (row["text"], row.get("url", "") or "", row["label"].strip() == "1")
-            for row in csv.DictReader(handle)
-        ]
+        reader = csv.DictReader(handle)
+        missing = {"text", "label"} - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"no {' or '.join(sorted(missing))} column")
+        examples = []
+        for line, row in enumerate(reader, start=2):
+            label = (row["label"] or "").strip()
+            if label not in {"0", "1"}:
+                raise ValueError(f"line {line}: label must be 0 or 1, not {label!r}")
+            examples.append(
+                Example(
+                    text=row["text"] or "",
+                    is_spam=label == "1",
+                    name=(row.get("name") or "").strip(),
+                    url=(row.get("url") or "").strip(),
+                    email=(row.get("email") or "").strip(),
+                    post_title=(row.get("post_title") or "").strip(),
+                )
+            )
+        return examples

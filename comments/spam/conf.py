@@ -20,13 +20,16 @@ DEFAULTS = {
     "SPAM_DISALLOWED_TERMS": True,
     # The same text by the same person on the same post within this many days is refused.
     "SPAM_DUPLICATE_DAYS": 30,
-    # Classifier spam probability from which a comment is held, and filed as spam; None = off.
-    "SPAM_CLASSIFIER_HOLD": 0.5,
-    "SPAM_CLASSIFIER_SPAM": 0.9,
+    # Classifier spam probability from which a comment is held; None = off. From
+    # SPAM_CLASSIFIER_SPAM on it is filed as spam, but only when another signal agrees (a link
+    # to a site moderators filed spam from); None = never.
+    "SPAM_CLASSIFIER_HOLD": 0.3,
+    "SPAM_CLASSIFIER_SPAM": 0.98,
     # Hold the first comment of an email address until one of theirs has been approved.
     "SPAM_FIRST_COMMENT_HOLD": True,
     "SPAM_PURGE_DAYS": 30,
-    # Labelled CSV the classifier starts from (default: the shipped TubeSpam_train.csv).
+    # Labelled CSV the classifier starts from (default: the shipped TubeSpam_train.csv and
+    # blog_comments_train.csv).
     "SPAM_TRAINING_CSV": "",
     # Akismet: on when the key is set.
     "AKISMET_API_KEY": "",

@@ -1,6 +1,7 @@
 """What the spam filter decided about each comment, and what it learns from."""
 
 import contextlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -116,6 +117,11 @@ class TrainingExample(models.Model):
 
     text = models.TextField()
     is_spam = models.BooleanField()
+    name = models.CharField(max_length=100, blank=True)
+    url = models.URLField(max_length=300, blank=True)
+    post_title = models.CharField(
+        max_length=300, blank=True, help_text="The post's title, film and directors."
+    )
     comment = models.OneToOneField(
         "django_comments_xtd.XtdComment",
         null=True,
@@ -146,3 +152,108 @@ class ClassifierModel(models.Model):
 
     def __str__(self):
         return f"Classifier of {self.created_at:%Y-%m-%d %H:%M} ({self.examples} examples)"
+
+
+_DOMAIN_LIKE = re.compile(r"(?:https?://)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/\S*)?", re.IGNORECASE)
+
+
+def blog_address(url):
+    """A blog's address as the list keeps it: host without www. and path without the slash
+    at the end ("seedstories.blogspot.com", "medium.com/@ana"); "" for what is no address."""
+    from .features import split_link
+
+    host, path, _ = split_link(url or "")
+    if "." not in host:
+        return ""
+    path = path.rstrip("/.,;:!?)")
+    # A post's own address stands for its blog: the list keeps the blog, not the post.
+    path = re.split(r"/(?:19|20)\d\d/", path + "/", maxsplit=1)[0].rstrip("/")
+    return f"{host}{path}"
+
+
+class TrustedBlogQuerySet(models.QuerySet):
+    def matching(self, urls):
+        """The trusted blogs that any of `urls` belongs to."""
+        addresses = {blog_address(url) for url in urls} - {""}
+        if not addresses:
+            return []
+        hosts = {address.split("/", 1)[0] for address in addresses}
+        return [
+            blog
+            for blog in self.filter(host__in=hosts)
+            if any(
+                address == blog.address or address.startswith(blog.address + "/")
+                for address in addresses
+            )
+        ]
+
+    def add_many(self, text, note=""):
+        """Trust every address found in `text` (one per line, or pasted from a page);
+        returns (added, already trusted)."""
+        from .features import find_links
+
+        found = []
+        for line in text.splitlines():
+            words = [w.strip("()[]<>,;\"'") for w in line.split()]
+            for url in find_links(line) + [w for w in words if _DOMAIN_LIKE.fullmatch(w)]:
+                address = blog_address(url)
+                if address and address not in found:
+                    found.append(address)
+        known = set(self.filter(address__in=found).values_list("address", flat=True))
+        self.bulk_create(
+            [
+                TrustedBlog(address=a, host=a.split("/", 1)[0], note=note)
+                for a in found
+                if a not in known
+            ]
+        )
+        return len(found) - len(known), len(known)
+
+
+class TrustedBlog(models.Model):
+    """A blog whose writer comments here in good faith, such as a fellow challenge participant.
+
+    Comments whose website or link is on one of these blogs are not held by the classifier.
+    """
+
+    address = models.CharField(
+        max_length=300,
+        unique=True,
+        help_text="Host and optional path, e.g. seedstories.blogspot.com or medium.com/@ana.",
+    )
+    host = models.CharField(max_length=253, db_index=True, editable=False)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TrustedBlogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["address"]
+
+    def __str__(self):
+        return self.address
+
+    def save(self, *args, **kwargs):
+        self.address = blog_address(self.address) or self.address.strip().lower()
+        self.host = self.address.split("/", 1)[0]
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not blog_address(self.address):
+            raise ValidationError({"address": "Give the blog's address, e.g. myblog.example.com."})
+
+
+class SpamLink(models.Model):
+    """A site that comments filed as spam by a moderator linked to (a "known spam link")."""
+
+    host = models.CharField(max_length=253, unique=True)
+    comments = models.PositiveIntegerField(default=1, help_text="Spam comments that linked here.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["host"]
+
+    def __str__(self):
+        return self.host

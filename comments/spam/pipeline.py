@@ -5,12 +5,14 @@ saved, holds the comment (`is_public = False`) when `decide(...).hold`, and stor
 with `record()` in the transaction that saves the comment.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from . import checks, conf
+from .features import Context
 from .models import Moderation
 
 client_ip = checks.client_ip
@@ -54,11 +56,36 @@ def submission(comment, content_object, request):
         permalink=permalink,
         honeypot=post.get(honeypot_field, "") if honeypot_field else "",
         form_timestamp=form_timestamp,
+        context=post_context(content_object),
     )
 
 
+def post_context(content_object):
+    """What the classifier knows of the post: title, film and directors (the post's
+    `search_extra`), its text, and whether it is a challenge entry."""
+    title = getattr(content_object, "title", "")
+    if not title:
+        return None
+    about = " ".join(filter(None, [title, getattr(content_object, "search_extra", "")]))
+    context = Context.from_title(about, body=getattr(content_object, "body", "")[:5000])
+    if getattr(content_object, "challenge_id", None):
+        context = dataclasses.replace(context, challenge=True)
+    return context
+
+
 def evaluate(sub, *, skip=()):
-    """Run the checks on `sub`: the first spam verdict wins, then the first hold."""
+    """Run the checks on `sub` (but those named in `skip`, which may also name "trusted"):
+    the first spam verdict wins, then the first hold.
+
+    A comment from a trusted blog skips the classifier and the first-comment hold. The
+    classifier alone only holds; a comment it is all but certain of is filed as spam when
+    another signal agrees (a known spam link; the honeypot, a disallowed term and Akismet
+    file spam by themselves).
+    """
+    trusted = checks.trusted_blog(sub) if "trusted" not in skip else None
+    if trusted is not None:
+        skip = {*skip, "classifier", "first_comment"}
+    verdicts = []
     facts = {"user_agent": sub.user_agent, "referrer": sub.referrer}
     held = None
     for name, check, costly in checks.CHECKS:
@@ -68,10 +95,24 @@ def evaluate(sub, *, skip=()):
         if verdict is None:
             continue
         status, reason = verdict
+        verdicts.append(name)
         if held is None or (status == checks.SPAM and held[1] != checks.SPAM):
             held = (name, status, reason)
     score = sub.notes.get("score")
+    agrees = "spam_link" in verdicts and "classifier" in verdicts
+    if held is not None and held[1] != checks.SPAM and sub.notes.get("certain") and agrees:
+        reasons = ", ".join(sub.notes.get("reasons", ()))
+        reasons = f": {reasons}" if reasons else ""
+        reason = (
+            f"The classifier is all but certain ({score:.0%}){reasons}; and it links to "
+            f"{sub.notes['spam_link']}, filed as spam before."
+        )
+        return Decision(status=checks.SPAM, check="classifier", reason=reason, score=score, **facts)
     if held is None:
+        if trusted is not None:
+            return Decision(
+                check="trusted", reason=f"From a trusted blog: {trusted}.", score=score, **facts
+            )
         return Decision(score=score, **facts)
     name, status, reason = held
     return Decision(status=status, check=name, reason=reason, score=score, **facts)

@@ -3,28 +3,89 @@
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from . import akismet_api, tasks, training
-from .models import Moderation
+from . import akismet_api, pipeline, tasks, training
+from .features import find_links, link_host
+from .models import Moderation, SpamLink, TrustedBlog, blog_address
 
 APPROVE = "approve"
 SPAM = "spam"
 NOT_SPAM = "not_spam"
+TRUST = "trust"
 ACTIONS = {
     APPROVE: "Approve",
     SPAM: "Spam",
     NOT_SPAM: "Not spam",
+    TRUST: "Trust this blog",
 }
 
 
+def commenter_blog(comment):
+    """The blog a comment comes from: the writer's website, else the first link in the text;
+    "" when there is neither."""
+    for url in [comment.user_url, *find_links(comment.comment)]:
+        address = blog_address(url)
+        if address:
+            return address
+    return ""
+
+
+def _linked_hosts(comment):
+    hosts = {link_host(link) for link in find_links(comment.comment)}
+    if comment.user_url:
+        hosts.add(link_host(comment.user_url))
+    return hosts - {""}
+
+
+def _linked_from_published(hosts):
+    """Those of `hosts` that published comments link to (a reference site, say)."""
+    from django_comments_xtd.models import XtdComment
+
+    if not hosts:
+        return set()
+    mentions = Q()
+    for host in hosts:
+        mentions |= Q(comment__icontains=host) | Q(user_url__icontains=host)
+    rows = XtdComment.objects.filter(mentions, is_public=True, is_removed=False).values_list(
+        "comment", "user_url"
+    )[:200]
+    return {host for text, url in rows for host in hosts if host in f"{text} {url}".lower()}
+
+
+def _remember_spam_links(comment):
+    """Keep the sites a spam comment linked to, except trusted blogs and sites that published
+    comments link to as well."""
+    hosts = _linked_hosts(comment)
+    hosts -= set(TrustedBlog.objects.filter(host__in=hosts).values_list("host", flat=True))
+    hosts -= _linked_from_published(hosts)
+    known = set(SpamLink.objects.filter(host__in=hosts).values_list("host", flat=True))
+    SpamLink.objects.filter(host__in=known).update(comments=F("comments") + 1)
+    SpamLink.objects.bulk_create([SpamLink(host=host) for host in hosts - known])
+
+
+def _forget_spam_links(comment):
+    """A moderator vouched for a comment: the sites it links to are not known spam."""
+    SpamLink.objects.filter(host__in=_linked_hosts(comment)).delete()
+
+
+def trust_blog(comment, note="Trusted from the moderation queue"):
+    """Put the commenter's blog on the trusted list; returns its address ("" when none)."""
+    address = commenter_blog(comment)
+    if address:
+        TrustedBlog.objects.get_or_create(address=address, defaults={"note": note})
+    return address
+
+
 def apply(moderation, action, user):
-    """Carry out `action` (APPROVE, SPAM or NOT_SPAM) on one moderated comment.
+    """Carry out `action` (APPROVE, SPAM, NOT_SPAM or TRUST) on one moderated comment.
 
     The comment is published or hidden, never deleted. Approving and "not spam" teach the
-    classifier ham, "spam" teaches it spam; Akismet hears of the corrections (spam of what it
-    has not filed as spam, ham of what was filed as spam or explicitly marked not spam).
+    classifier ham, "spam" teaches it spam and remembers the sites it links to as known spam
+    links; "trust this blog" approves and puts the commenter's blog on the trusted list.
+    Akismet hears of the corrections (spam of what it has not filed as spam, ham of what was
+    filed as spam or explicitly marked not spam).
     """
     previous = moderation.status
     is_spam = action == SPAM
@@ -38,7 +99,13 @@ def apply(moderation, action, user):
         moderation.decided_at = timezone.now()
         moderation.decided_by = user if getattr(user, "pk", None) else None
         moderation.save(update_fields=["status", "decided_at", "decided_by"])
-        training.learn(comment, is_spam)
+        training.learn(comment, is_spam, pipeline.post_context(comment.content_object))
+        if is_spam:
+            _remember_spam_links(comment)
+        else:
+            _forget_spam_links(comment)
+        if action == TRUST:
+            trust_blog(comment)
         if akismet_api.enabled():
             if is_spam and previous != Moderation.Status.SPAM:
                 tasks.report_to_akismet.enqueue(moderation.pk, True)
@@ -49,7 +116,9 @@ def apply(moderation, action, user):
 
 def apply_many(moderations, action, user):
     count = 0
-    for moderation in moderations.select_related("comment"):
+    for moderation in moderations.select_related("comment").prefetch_related(
+        "comment__content_object"
+    ):
         apply(moderation, action, user)
         count += 1
     return count

@@ -3,44 +3,66 @@
 import threading
 
 from . import classifier, conf
+from .features import Context
 from .models import ClassifierModel, TrainingExample
 
 _lock = threading.Lock()
-_cache = {}  # CSV path -> classifier trained on it; "stored" -> (pk, stored classifier)
+_cache = {}  # CSV paths -> classifier trained on them; "stored" -> (pk, stored classifier)
 
 
-def seed_csv():
-    return conf.get("SPAM_TRAINING_CSV") or classifier.TRAIN_CSV
+def seed_csvs():
+    """The labelled CSVs the classifier starts from: SPAM_TRAINING_CSV when set (one path or
+    several), else the shipped TubeSpam and blog-comment training files."""
+    configured = conf.get("SPAM_TRAINING_CSV")
+    if not configured:
+        return [str(path) for path in classifier.TRAIN_CSVS]
+    if isinstance(configured, (list, tuple)):
+        return [str(path) for path in configured]
+    return [str(configured)]
+
+
+def read_seed():
+    examples = []
+    for path in seed_csvs():
+        examples += classifier.read_labelled_csv(path)
+    return examples
 
 
 def seed_classifier():
-    """The classifier trained on the labelled CSV only (built once per process and file)."""
-    path = str(seed_csv())
+    """The classifier trained on the labelled CSVs only (built once per process and files)."""
+    key = tuple(seed_csvs())
     with _lock:
-        if path not in _cache:
-            _cache[path] = classifier.SpamClassifier.train(classifier.read_labelled_csv(path))
-        return _cache[path]
+        if key not in _cache:
+            _cache[key] = classifier.SpamClassifier.train(read_seed())
+        return _cache[key]
 
 
 def current_classifier():
-    """The newest stored classifier, or the seed one when none has been stored yet."""
-    newest = ClassifierModel.objects.order_by("-created_at", "-pk").values_list("pk").first()
+    """The newest stored classifier, or the seed one when none of this format is stored."""
+    # Known by primary key and time: a database rolled back may hand out the same key again.
+    newest = (
+        ClassifierModel.objects.order_by("-created_at", "-pk")
+        .values_list("pk", "created_at")
+        .first()
+    )
     if newest is None:
         return seed_classifier()
     stored = _cache.get("stored")
-    if stored is None or stored[0] != newest[0]:
+    if stored is None or stored[0] != newest:
         data = ClassifierModel.objects.values_list("data", flat=True).get(pk=newest[0])
-        stored = (newest[0], classifier.SpamClassifier.from_data(data))
+        stored = (newest, classifier.SpamClassifier.from_data(data))
         _cache["stored"] = stored
-    return stored[1]
+    return stored[1] or seed_classifier()
 
 
 def training_examples():
     """The shipped labelled comments plus every moderator decision."""
-    examples = classifier.read_labelled_csv(seed_csv())
+    examples = read_seed()
     examples += [
-        (text, "", is_spam)
-        for text, is_spam in TrainingExample.objects.values_list("text", "is_spam")
+        classifier.Example(text=text, is_spam=is_spam, name=name, url=url, post_title=title)
+        for text, is_spam, name, url, title in TrainingExample.objects.values_list(
+            "text", "is_spam", "name", "url", "post_title"
+        )
     ]
     return examples
 
@@ -51,13 +73,21 @@ def retrain():
     model = classifier.SpamClassifier.train(examples)
     return ClassifierModel.objects.create(
         examples=len(examples),
-        spam_examples=sum(1 for *_, is_spam in examples if is_spam),
+        spam_examples=sum(1 for example in examples if example.is_spam),
         data=model.to_data(),
     )
 
 
-def learn(comment, is_spam):
-    """Keep a moderator's decision about `comment` as a training example."""
+def learn(comment, is_spam, context=None):
+    """Keep a moderator's decision about `comment` (on a post described by `context`) as a
+    training example."""
     TrainingExample.objects.update_or_create(
-        comment=comment, defaults={"text": comment.comment, "is_spam": is_spam}
+        comment=comment,
+        defaults={
+            "text": comment.comment,
+            "is_spam": is_spam,
+            "name": (comment.user_name or "")[:100],
+            "url": (comment.user_url or "")[:300],
+            "post_title": context.describe() if isinstance(context, Context) else "",
+        },
     )
