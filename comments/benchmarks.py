@@ -97,7 +97,8 @@ def post_load(master_pid, base, page_url, connections, per_connection):
     def commenter(n):
         for i in range(per_connection):
             start = time.perf_counter()
-            post_comment(base, fields, f"Bench comment {n}-{i} {time.time_ns()}", f"{n}")
+            text = f"I watched it again after this fine review. ({n}-{i} {time.time_ns()})"
+            post_comment(base, fields, text, f"{n}")
             with lock:
                 latencies.append(time.perf_counter() - start)
 
@@ -196,8 +197,9 @@ class Nginx:
 
 def freshness(page_url, base, fields, timeout=10):
     """Seconds from a comment's POST answering to it showing on an anonymous GET of `page_url`."""
-    marker = f"Freshness check {time.time_ns()}"
-    post_comment(base, fields, marker, "fresh")
+    marker = f"Rooftop{time.time_ns()}"
+    text = f"The rooftop scene stayed with me all week, thank you for this review. {marker}"
+    post_comment(base, fields, text, "fresh")
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if marker in get(page_url):

@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.request
 from http.client import HTTPConnection
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -119,8 +120,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--tool", choices=["auto", "wrk", "python"], default="auto", help="Load generator."
         )
+        parser.add_argument(
+            "--source",
+            default="",
+            help="Serve another checkout of this project instead (e.g. an older commit made with "
+            "`git worktree add`), to compare page reads on one machine; POSTs are left out.",
+        )
 
-    def handle(self, *args, counts, duration, connections, workers, tool, **options):
+    def handle(self, *args, counts, duration, connections, workers, tool, source, **options):
+        base_dir = Path(source).resolve() if source else settings.BASE_DIR
         counts = sorted(int(count) for count in counts.split(","))
         if tool == "auto":
             tool = "wrk" if shutil.which("wrk") else "python"
@@ -148,7 +156,7 @@ class Command(BaseCommand):
             SPAM_RATE_LIMIT_PER_EMAIL="1000000",
             SPAM_DUPLICATE_DAYS="0",
         )
-        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        manage = [sys.executable, str(base_dir / "manage.py")]
 
         def step(*arguments):
             subprocess.run(  # noqa: S603 (this project's manage.py)
@@ -173,7 +181,7 @@ class Command(BaseCommand):
                 "--log-level",
                 "warning",
             ],
-            cwd=settings.BASE_DIR,
+            cwd=base_dir,
             env=env,
         )
         results = []
@@ -195,12 +203,15 @@ class Command(BaseCommand):
                 else:
                     result = run_python_client(port, SEED_PATH, duration, connections)
                 results.append((count, result, len(page.encode())))
-                parts.append(self._measure_parts(server.pid, port, url, count, duration, tool))
-            self.stdout.write("Comment POSTs with 1 and 16 commenters …")
+                parts.append(
+                    self._measure_parts(server.pid, port, url, count, duration, tool, not source)
+                )
+            if not source:
+                self.stdout.write("Comment POSTs with 1 and 16 commenters …")
             base = f"http://127.0.0.1:{port}"
             posting = [
                 (n, benchmarks.post_load(server.pid, base, url, n, max(40 // n, 5)))
-                for n in (1, 16)
+                for n in ((1, 16) if not source else ())
             ]
         finally:
             server.terminate()
@@ -208,7 +219,7 @@ class Command(BaseCommand):
             shutil.rmtree(workdir, ignore_errors=True)
         self._report(results, parts, posting, workers, connections, duration, tool)
 
-    def _measure_parts(self, pid, port, url, count, duration, tool):
+    def _measure_parts(self, pid, port, url, count, duration, tool, can_post):
         """CPU of a fresh render, and the front cache through nginx next to a static file."""
         # A reader with a cookie of ours skips the page cache: the page is built afresh.
         fresh = benchmarks.cpu_per_request(pid, url, 20, headers={"Cookie": "reader=bench"})
@@ -223,9 +234,10 @@ class Command(BaseCommand):
                 self._wait_for(proxied)
                 front = run_wrk(proxied, duration, 16, 2)
                 static = run_wrk(f"http://127.0.0.1:{static_port}{SEED_PATH}", duration, 16, 2)
-                fields = benchmarks.form_fields(benchmarks.get(url))
-                base = f"http://127.0.0.1:{port}"
-                fresh_after = benchmarks.freshness(proxied, base, fields)
+                if can_post:
+                    fields = benchmarks.form_fields(benchmarks.get(url))
+                    base = f"http://127.0.0.1:{port}"
+                    fresh_after = benchmarks.freshness(proxied, base, fields)
         return {
             "count": count,
             "fresh": fresh,
