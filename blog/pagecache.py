@@ -32,6 +32,11 @@ from django.utils.http import http_date, parse_etags
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pages:version"
+# Moved only by writes to posts and what they show (not by comments or likes): the key of the
+# fragments of a post page that comments do not change.
+POSTS_VERSION_KEY = "pages:posts-version"
+# Writes to these apps change threads, not posts.
+COMMENT_APPS = {"blog_comments", "django_comments", "django_comments_xtd"}
 # A cached page carries a comment form stamped when it was rendered; pages are rendered anew
 # every FORM_STAMP_SECONDS so that a form is never older than that when a reader gets it.
 FORM_STAMP_SECONDS = 3600
@@ -58,6 +63,24 @@ def _next_change():
         moments.append(first + datetime.timedelta(days=days) if first else None)
     moments = [moment for moment in moments if moment is not None]
     return min(moments).timestamp() if moments else None
+
+
+def bump_posts():
+    with contextlib.suppress(Exception):
+        cache().set(POSTS_VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def posts_version():
+    try:
+        version = cache().get(POSTS_VERSION_KEY)
+    except Exception:  # noqa: BLE001 (fragments are then rendered every time)
+        return secrets.token_hex(8)
+    if version is None:
+        version = secrets.token_hex(8)
+        with contextlib.suppress(Exception):
+            cache().add(POSTS_VERSION_KEY, version, timeout=None)
+            version = cache().get(POSTS_VERSION_KEY) or version
+    return f"{version}-{fingerprint()}"
 
 
 def bump():
@@ -107,27 +130,31 @@ def _settings_changed(**kwargs):
     _fingerprint = None
 
 
-def changed():
+def changed(posts=True):
     """Something pages show was written: move the version now and when the transaction commits.
 
     The second move is what makes it exact: a page rendered from the old rows between the two
-    is filed under a version nobody asks for any more.
+    is filed under a version nobody asks for any more. `posts=False` for comments and likes,
+    which leave the posts' own fragments as they are.
     """
-    bump()
+    moves = [bump_posts, bump] if posts else [bump]
     connection = transaction.get_connection()
-    # Once per transaction is enough; a rollback clears this list with the callback.
-    if connection.in_atomic_block and not any(
-        func is bump for _sids, func, _robust in connection.run_on_commit
-    ):
-        transaction.on_commit(bump)
+    for move in moves:
+        move()
+        # Once per transaction is enough; a rollback clears this list with the callback.
+        if connection.in_atomic_block and not any(
+            func is move for _sids, func, _robust in connection.run_on_commit
+        ):
+            transaction.on_commit(move)
 
 
 def on_model_change(sender, **kwargs):
     """post_save, post_delete and m2m_changed of every model in PAGE_CACHE_APPS."""
     if kwargs.get("raw"):
         return
-    if sender._meta.app_label in settings.PAGE_CACHE_APPS:
-        changed()
+    label = sender._meta.app_label
+    if label in settings.PAGE_CACHE_APPS:
+        changed(posts=label not in COMMENT_APPS)
 
 
 # --- Serving --------------------------------------------------------------------------------

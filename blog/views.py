@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
+from . import pagecache
 from .models import Page, Post
 from .previews import post_pk_from_token
 
@@ -44,8 +45,10 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
+        # The review and its documentary are read by the page's cached parts, only when they
+        # are built (see blog.pagecache and the {% fragment %} tag).
         posts = Post.objects.all() if self.request.user.is_staff else Post.objects.published()
-        return with_reviews(posts).prefetch_related("review__also_like_documentaries")
+        return posts.select_related("author", "challenge")
 
     def get_object(self, queryset=None):
         try:
@@ -57,9 +60,11 @@ class PostDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not self.object.is_public
+        # A query evaluated only when the post's cached part is built.
         context["other_letter_posts"] = self.object.other_letter_posts().select_related(
             "challenge", *REVIEW_RELATIONS
         )
+        context["posts_version"] = pagecache.posts_version()
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -89,7 +94,7 @@ class SharedPreviewView(PostDetailView):
         pk = post_pk_from_token(kwargs["token"])
         if pk is None:
             raise Http404("This preview link is not valid or has expired.")
-        self.object = get_object_or_404(with_reviews(Post.objects.all()), pk=pk)
+        self.object = get_object_or_404(Post.objects.select_related("author", "challenge"), pk=pk)
         if self.object.is_public:
             return redirect(self.object)
         context = self.get_context_data(object=self.object)

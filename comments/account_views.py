@@ -110,7 +110,7 @@ def delete_comment(request, pk):
     if request.method == "POST":
         # Marked removed, not deleted: the replies under it keep their place in the thread.
         XtdComment.norel_objects.filter(pk=comment.pk).update(is_removed=True)
-        pagecache.changed()
+        pagecache.changed(posts=False)
         return redirect(f"{post.get_absolute_url()}#comments")
     context = {"comment": comment, "post": post, "editable_until": editable_until(comment)}
     return render(request, "comments/delete.html", context)

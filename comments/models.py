@@ -40,6 +40,10 @@ class CommentDetails(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
     # Held when posted: the thread's followers hear of it once, when it is published.
     followers_pending = models.BooleanField(default=False, editable=False)
+    # The comment's markup as every reader sees it who has not liked or written it, and the key
+    # of what it was rendered from (comments.threads.render_nodes).
+    fragment_html = models.TextField(blank=True, editable=False)
+    fragment_key = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = "comment details"

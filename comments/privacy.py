@@ -201,7 +201,7 @@ def erase_personal_data(email, *, delete_accounts=False):
             ip_address=None,
             followup=False,
         )
-        pagecache.changed()  # names on pages and in feeds change
+        pagecache.changed(posts=False)  # names on pages and in feeds change
         Moderation = moderation_model()
         if Moderation is not None:
             Moderation.objects.filter(comment__in=comment_pks).update(user_agent="", referrer="")

@@ -127,7 +127,7 @@ def edit_comment(request, comment, post, text):
             pipeline.record(comment, decision)
         XtdComment.norel_objects.filter(pk=comment.pk).update(**changes)
         details.save(update_fields=["body_html", "body_digest"])
-        pagecache.changed()
+        pagecache.changed(posts=False)
     if decision.hold:
         # Its writer keeps seeing it, marked as awaiting moderation.
         remember_in_session(request, comment)

@@ -36,7 +36,7 @@ def comment_section(context, post):
         if reply_to is not None:
             initial["reply_to"] = reply_to.comment.pk
         form = CommentForm(post, initial=initial)
-    return {
+    context = {
         "request": request,
         "user": context.get("user"),
         "post": post,
@@ -50,16 +50,13 @@ def comment_section(context, post):
         "reply_to": reply_to,
         "post_likes_label": threads.liked_by(thread.post_likes),
     }
+    threads.render_nodes(thread, context, shared=not request.user.is_authenticated)
+    return context
 
 
 @register.inclusion_tag("comments/_recent.html")
 def recent_comments(limit=5):
     return {"recent": threads.recent_comments(limit)}
-
-
-@register.simple_tag
-def avatar(comment):
-    return threads.avatar_html(comment)
 
 
 @register.filter
