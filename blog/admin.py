@@ -235,7 +235,12 @@ class PostAdmin(admin.ModelAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
         if obj.challenge_id:
-            warning = letter_warning(obj.challenge_letter, obj.challenge.year, obj.published_on)
+            warning = letter_warning(
+                obj.challenge_letter,
+                obj.challenge.year,
+                obj.published_on,
+                obj.challenge.letter_days(),
+            )
             if warning:
                 messages.warning(request, warning)
 

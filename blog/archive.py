@@ -18,7 +18,7 @@ from django.views.generic import (
     YearArchiveView,
 )
 
-from .challenge import LETTERS, letter_day
+from .challenge import LETTERS
 from .models import Category, Challenge, Post, Tag
 from .views import with_reviews
 
@@ -109,13 +109,14 @@ class ChallengeYearView(TemplateView):
         grids = []
         for challenge in challenges:
             cells = []
+            days = challenge.letter_days()
             for letter in LETTERS:
                 post = by_letter.get((challenge.pk, letter))
                 is_public = post is not None and post.pk in public_ids
                 cells.append(
                     {
                         "letter": letter,
-                        "day": letter_day(year, letter),
+                        "day": days[LETTERS.index(letter)],
                         "post": post if is_public else None,
                         "coming_soon": post is not None and not is_public,
                     }

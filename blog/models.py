@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .challenge import challenge_days, parse_days_off, parse_letter_dates
 from .images import ImageValidator, delete_renditions, make_renditions
 from .markup import html_to_text, render_markdown, truncate_words
 
@@ -98,6 +99,24 @@ class Challenge(models.Model):
     theme = models.CharField(max_length=200, blank=True)
     hashtag = models.CharField(max_length=50, blank=True, default="atozchallenge")
     description = models.TextField(blank=True)
+    # The schedule: a first day and days off, or the 26 days themselves (which win).
+    starts_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day of “A”. Empty: April 1 of the year (the next day if that is a day off).",
+    )
+    days_off = models.CharField(
+        max_length=40,
+        blank=True,
+        default="Sun",
+        help_text="Weekdays without a letter, e.g. “Sun” or “Sat, Sun”. When April is too short "
+        "for 26 letters, its last days off count.",
+    )
+    letter_dates = models.TextField(
+        blank=True,
+        help_text="Or the 26 days themselves, A first, as YYYY-MM-DD (one per line or "
+        "separated by commas). When given, they replace the rule above.",
+    )
 
     class Meta:
         ordering = ["-year", "name"]
@@ -107,6 +126,27 @@ class Challenge(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.year}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field, parse in (("days_off", parse_days_off), ("letter_dates", parse_letter_dates)):
+            try:
+                parse(getattr(self, field))
+            except ValueError as exc:
+                errors[field] = str(exc)
+        if errors:
+            raise ValidationError(errors)
+
+    def letter_days(self):
+        """The 26 days of this challenge, A first (a stored schedule that cannot be read
+        falls back to the rule, so pages never fail on it)."""
+        try:
+            return parse_letter_dates(self.letter_dates) or challenge_days(
+                self.year, self.starts_on, parse_days_off(self.days_off)
+            )
+        except ValueError:
+            return challenge_days(self.year)
 
 
 class Post(models.Model):

@@ -54,8 +54,10 @@ def _cells(html):
         ("2018-04-01", None),  # April 1 is a Sunday: A moves to Monday ...
         ("2018-04-02", "A"),
         ("2018-04-07", "F"),
-        ("2018-04-30", "Y"),
-        ("2018-05-01", "Z"),  # ... and Z to May 1
+        ("2018-04-28", "X"),
+        ("2018-04-29", "Y"),  # ... and, April being one day short, its last Sunday counts
+        ("2018-04-30", "Z"),
+        ("2018-05-01", None),
         ("2018-03-31", None),
         ("2018-12-24", None),
     ],
@@ -68,7 +70,15 @@ def test_every_year_has_26_distinct_days():
     for year in range(2010, 2031):
         days = [letter_day(year, chr(65 + index)) for index in range(26)]
         assert len(set(days)) == 26
-        assert all(day.weekday() != 6 for day in days)
+        assert all(day.month == 4 for day in days)
+        # Sundays are off, except the last one when April is one day short.
+        april_1 = datetime.date(year, 4, 1)
+        weekdays = sum(1 for n in range(30) if (april_1 + datetime.timedelta(n)).weekday() != 6)
+        sundays = [day for day in days if day.weekday() == 6]
+        assert len(sundays) == max(0, 26 - weekdays)
+        assert all(
+            day == max(days) - datetime.timedelta(days=1) or day == max(days) for day in sundays
+        )
 
 
 def test_letter_warning_only_when_the_letter_does_not_fit():
