@@ -7,6 +7,12 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
 from .models import Page, Post
+from .navigation import (
+    adjacent_posts,
+    challenge_neighbours,
+    challenge_progress,
+    with_public_comment_counts,
+)
 from .previews import post_pk_from_token
 
 # Related rows the post templates show; named, so blog/ needs no import of reviews/.
@@ -36,6 +42,15 @@ class PostListView(PublishedPostMixin, ListView):
     context_object_name = "posts"
     paginate_by = settings.BLOG_POSTS_PER_PAGE
 
+    def get_queryset(self):
+        return with_public_comment_counts(super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["challenge_progress"] = challenge_progress()
+        return context
+
 
 class PostDetailView(DetailView):
     """A post at its dated address. Staff also see drafts and scheduled posts there."""
@@ -60,6 +75,8 @@ class PostDetailView(DetailView):
         context["other_letter_posts"] = self.object.other_letter_posts().select_related(
             "challenge", *REVIEW_RELATIONS
         )
+        context["previous_letter"], context["next_letter"] = challenge_neighbours(self.object)
+        context["older_post"], context["newer_post"] = adjacent_posts(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):

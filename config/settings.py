@@ -220,6 +220,8 @@ SITE_ID = 1
 BLOG_TITLE = os.environ.get("BLOG_TITLE", "A to Z Documentaries")
 BLOG_TAGLINE = os.environ.get("BLOG_TAGLINE", "Documentary reviews, one letter at a time")
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
+# Where readers write to the author (the privacy page and the footer name it); empty: nowhere.
+BLOG_CONTACT_EMAIL = os.environ.get("BLOG_CONTACT_EMAIL", "")
 # How long a shared preview link of a draft keeps working.
 BLOG_PREVIEW_LINK_DAYS = env_int("BLOG_PREVIEW_LINK_DAYS", 7)
 # Uploaded images (blog.images): refused above these sizes, served at these widths.
