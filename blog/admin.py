@@ -16,6 +16,7 @@ from . import revisions
 from .challenge import expected_letter, letter_warning
 from .markup import render_markdown
 from .models import Category, Challenge, Image, Page, Post, Revision, Tag
+from .planner_admin import PlannerAdminMixin
 from .previews import max_age, preview_url
 
 
@@ -33,8 +34,12 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "theme"]
+class ChallengeAdmin(PlannerAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "year", "theme", "planner_link"]
+    fieldsets = [
+        (None, {"fields": ["name", "year", "theme", "hashtag", "description"]}),
+        ("Schedule", {"fields": ["starts_on", "days_off", "letter_dates"]}),
+    ]
     list_filter = ["name"]
     search_fields = ["name", "theme"]
 
