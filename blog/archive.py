@@ -19,6 +19,7 @@ from django.views.generic import (
 )
 
 from .challenge import LETTERS
+from .charts import challenge_chart
 from .models import Category, Challenge, Post, Tag
 from .views import with_reviews
 
@@ -122,7 +123,9 @@ class ChallengeYearView(TemplateView):
                     }
                 )
             posted = sum(1 for cell in cells if cell["post"])
-            grids.append({"challenge": challenge, "cells": cells, "posted": posted})
+            grid = {"challenge": challenge, "cells": cells, "posted": posted}
+            grid["chart"] = challenge_chart(year, grid)
+            grids.append(grid)
         context.update(year=year, grids=grids)
         years = Challenge.objects.values_list("year", flat=True).distinct().order_by("year")
         years = list(years)
