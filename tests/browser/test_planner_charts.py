@@ -1,0 +1,91 @@
+"""The A to Z planner and the charts in a real browser: axe, a 375-pixel phone, the keyboard."""
+
+import pytest
+from django.urls import reverse
+
+from blog.models import Post
+from tests.browser.checks import assert_accessible, horizontal_overflow
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.browser
+
+CHART_PAGES = [
+    "/documentaries/",
+    "/documentaries/statistics/",
+    "/challenge/2018/",
+    "/documentaries/where-to-watch/pbs/",
+]
+
+
+def log_in(page):
+    user = make_staff("planner")
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("pw-1234-test")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{reverse('admin:index')}")
+    return page
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-375", "desktop-1280"])
+def test_chart_pages_are_accessible_and_fit_a_phone(new_context, seed, viewport, artifacts):
+    page = new_context(viewport=viewport).new_page()
+    for url in CHART_PAGES:
+        page.goto(url)
+        charts = page.locator("figure.chart svg[role=img]")
+        assert charts.count() >= 1, url
+        assert_accessible(page)
+        assert horizontal_overflow(page) <= 0, f"{url} scrolls sideways"
+        # The chart fits its column and its text stays legible.
+        box = charts.first.bounding_box()
+        assert box["width"] <= viewport["width"]
+        size = page.evaluate(
+            "() => parseFloat(getComputedStyle(document.querySelector('.chart-label')).fontSize)"
+            " * document.querySelector('.chart-svg').getBoundingClientRect().width / 320"
+        )
+        assert size >= 8, f"chart labels on {url} are {size:.1f}px"
+    page.goto("/documentaries/statistics/")
+    page.screenshot(path=artifacts / f"statistics-{viewport['width']}.png", full_page=True)
+
+
+def test_charts_are_readable_in_dark_colours(new_context, seed):
+    page = new_context(viewport=PHONE, color_scheme="dark").new_page()
+    page.goto("/documentaries/statistics/")
+    assert_accessible(page)
+    colours = page.evaluate(
+        "() => { const f = document.querySelector('figure.chart');"
+        " const t = document.querySelector('.chart-svg text');"
+        " return [getComputedStyle(f).backgroundColor, getComputedStyle(t).fill]; }"
+    )
+    assert colours[0] != "rgb(253, 252, 249)"  # the dark background, not the light one
+    assert colours[0] != colours[1]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-375", "desktop-1280"])
+def test_planner_is_accessible_and_fits_a_phone(new_context, seed, viewport, artifacts):
+    page = log_in(new_context(viewport=viewport).new_page())
+    page.goto(reverse("admin:blog_challenge_planner", args=[seed.challenge_id]))
+    assert page.locator("li[id^=letter-]").count() == 26
+    assert_accessible(page)
+    assert horizontal_overflow(page) <= 0, "the planner scrolls sideways"
+    page.screenshot(path=artifacts / f"planner-{viewport['width']}.png", full_page=True)
+
+
+def test_planner_creates_a_draft_by_keyboard_alone(new_context, seed):
+    page = log_in(new_context(viewport=PHONE).new_page())
+    page.goto(reverse("admin:blog_challenge_planner", args=[seed.challenge_id]))
+    button = page.get_by_role("button", name="Create a draft for “D”")
+    # Tab until the button has focus, then press Enter: no mouse, no script needed.
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if button.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("the button for D cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/blog/post/*/change/")
+    draft = Post.objects.get(challenge_id=seed.challenge_id, challenge_letter="D")
+    assert draft.status == Post.Status.DRAFT
+    assert draft.published_on.isoformat() == "2018-04-05"
+    assert "A draft for “D” was created" in page.content()
