@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.generic import (
     DayArchiveView,
     ListView,
@@ -53,6 +54,7 @@ class ArchiveIndexView(TemplateView):
         ]
         context["challenges"] = challenges_with_counts()
         context["letters"] = LETTERS
+        context["posted_letters"] = posted_letters()
         context["categories"] = (
             Category.objects.annotate(count=published_count("posts"))
             .filter(count__gt=0)
@@ -64,6 +66,16 @@ class ArchiveIndexView(TemplateView):
             .order_by("name")
         )
         return context
+
+
+def posted_letters():
+    """The letters that have at least one published post, for the letter bar (one query)."""
+    return set(
+        Post.objects.published()
+        .exclude(challenge_letter="")
+        .values_list("challenge_letter", flat=True)
+        .distinct()
+    )
 
 
 def challenges_with_counts():
@@ -82,6 +94,7 @@ class ChallengeIndexView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["letters"] = LETTERS
+        context["posted_letters"] = posted_letters()
         return context
 
 
@@ -108,6 +121,7 @@ class ChallengeYearView(TemplateView):
         )
         by_letter = {(post.challenge_id, post.challenge_letter): post for post in posts}
         grids = []
+        today = timezone.localdate()
         for challenge in challenges:
             cells = []
             days = challenge.letter_days()
@@ -120,6 +134,7 @@ class ChallengeYearView(TemplateView):
                         "day": days[LETTERS.index(letter)],
                         "post": post if is_public else None,
                         "coming_soon": post is not None and not is_public,
+                        "is_past": days[LETTERS.index(letter)] < today,
                     }
                 )
             posted = sum(1 for cell in cells if cell["post"])
@@ -153,7 +168,20 @@ class LetterView(ListView):
         context = super().get_context_data(**kwargs)
         context["letter"] = self.letter
         context["letters"] = LETTERS
+        context["posted_letters"] = posted_letters()
+        if not context["posts"]:
+            context["letter_due"] = next_due(self.letter)
         return context
+
+
+def next_due(letter):
+    """(challenge, day) of the next time `letter` is due, today or later; None if none is."""
+    today = timezone.localdate()
+    for challenge in Challenge.objects.filter(year__gte=today.year).order_by("year", "name"):
+        day = challenge.letter_days()[LETTERS.index(letter)]
+        if day >= today:
+            return {"challenge": challenge, "day": day}
+    return None
 
 
 class TermPostsView(ListView):

@@ -154,3 +154,23 @@ def test_home_counts_comments_without_a_query_per_post(client, db):
 @pytest.mark.parametrize("url", ["/", "/archive/", "/challenge/2018/"])
 def test_pages_answer_with_the_new_links(client, demo, url):
     assert client.get(url).status_code == 200
+
+
+def test_letter_bar_links_only_letters_with_posts(client, demo):
+    html = client.get("/archive/").content.decode()
+    bar = html.split('aria-label="Letters"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/challenge/letter/a/"' in bar and 'href="/challenge/letter/e/"' in bar
+    assert 'href="/challenge/letter/d/"' not in bar
+    assert 'D<span class="visually-hidden"> (nothing posted yet)</span>' in bar
+
+
+def test_a_coming_challenge_says_when_each_letter_is_due(client, demo):
+    year = timezone.localdate().year + 1
+    coming = make_challenge(year=year)
+    day = coming.letter_days()[3]
+    html = " ".join(client.get(f"/challenge/{year}/").content.decode().split())
+    assert f"Due {day:%a} {day.day} {day:%b}" in html
+    assert "Not posted" not in html
+    letter_page = " ".join(client.get("/challenge/letter/d/").content.decode().split())
+    assert "No challenge so far has a “D” post." in letter_page
+    assert f"is due on {day:%A, %B} {day.day}, {year}." in letter_page
