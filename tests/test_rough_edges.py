@@ -55,3 +55,61 @@ def test_privacy_page_says_how_to_write_to_the_author(client, settings):
     settings.BLOG_CONTACT_EMAIL = "liam@example.org"
     html = text_of(client.get(reverse("comments:privacy")))
     assert 'Write to <a href="mailto:liam@example.org">liam@example.org</a>' in html
+
+
+POST_ADD = "/admin/blog/post/add/"
+
+
+@pytest.mark.django_db
+def test_post_screen_puts_the_review_above_the_terms_with_clear_labels(admin_client):
+    page = admin_client.get(POST_ADD).content.decode()
+    assert page.index('name="review-0-documentary"') < page.index('name="tags"')
+    assert page.index('name="review-0-documentary"') > page.index('name="challenge_letter"')
+    assert "1 star</label>" in page and "1 stars" not in page
+    assert "1.5 stars</label>" in page and "5 stars</label>" in page
+    for name, label in (
+        ("watched_on", "Date you watched it"),
+        ("watched_via", "How you watched it, in your words"),
+        ("watched_service", "Service you watched it on"),
+    ):
+        assert f'for="id_review-0-{name}">{label}:</label>' in page
+    assert 'data-live-preview="lessons"' in page and 'data-live-preview="rating"' in page
+
+
+@pytest.mark.django_db
+def test_live_preview_includes_the_review(admin_client):
+    url = reverse("admin:blog_post_markdown_preview")
+    response = admin_client.post(
+        url,
+        {
+            "body": "The *body*.",
+            "review-0-rating": "1.0",
+            "review-0-lessons": "That **courage** spreads.",
+            "review-0-also_like": "<script>x()</script>Other films.",
+        },
+    )
+    html = response.content.decode()
+    assert html.index("<em>body</em>") < html.index("Rating")
+    assert "<p>1 star out of 5</p>" in html
+    assert "What can one learn from watching this documentary" in html
+    assert "<strong>courage</strong>" in html
+    assert "If you like this you might also want to" in html
+    assert "<script" not in html and "Other films." in html
+    # Without JavaScript, "Preview without saving" shows the same sections.
+    data = {
+        "title": "Typed",
+        "slug": "typed",
+        "body": "Body.",
+        "status": "draft",
+        "allow_comments": "on",
+        "review-TOTAL_FORMS": "1",
+        "review-INITIAL_FORMS": "0",
+        "review-0-rating": "3.5",
+        "review-0-lessons": "Lesson *one*.",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "_preview": "Preview without saving",
+    }
+    page = admin_client.post(POST_ADD, data).content.decode()
+    assert "Preview — not saved yet" in page
+    assert "<p>3.5 stars out of 5</p>" in page and "Lesson <em>one</em>." in page

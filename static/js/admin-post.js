@@ -15,7 +15,7 @@
   // appears here is exactly what readers will get.
   const panel = document.createElement("section");
   panel.className = "markdown-preview live-preview";
-  panel.setAttribute("aria-label", "Live preview of the body");
+  panel.setAttribute("aria-label", "Live preview of the body and the review");
   const heading = document.createElement("h2");
   heading.textContent = "Live preview";
   const output = document.createElement("div");
@@ -34,6 +34,13 @@
     controller = new AbortController();
     const data = new FormData();
     data.append("body", body.value);
+    // The review's rating and sections (marked by the reviews app) are previewed too.
+    form.querySelectorAll("[data-live-preview]").forEach(function (field) {
+      if ((field.type === "radio" || field.type === "checkbox") && !field.checked) {
+        return;
+      }
+      data.append(field.name, field.value);
+    });
     if (csrfInput) {
       data.append("csrfmiddlewaretoken", csrfInput.value);
     }
@@ -55,9 +62,13 @@
     }
   }
 
-  body.addEventListener("input", function () {
+  function refreshSoon() {
     clearTimeout(timer);
     timer = setTimeout(refresh, 400);
+  }
+  body.addEventListener("input", refreshSoon);
+  form.querySelectorAll("[data-live-preview]").forEach(function (field) {
+    field.addEventListener(field.type === "radio" ? "change" : "input", refreshSoon);
   });
   refresh();
 
