@@ -14,6 +14,13 @@ LETTERS = string.ascii_uppercase
 SUNDAY = 6
 WEEKDAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 DEFAULT_DAYS_OFF = (SUNDAY,)
+SCHEDULE_HELP = {
+    "starts_on": "The day of “A”. Empty: April 1 of the year (the next day if that is a day off).",
+    "days_off": "Weekdays without a letter, e.g. “Sun” or “Sat, Sun”. When April is too short "
+    "for 26 letters, its last days off count.",
+    "letter_dates": "Or the 26 days themselves, A first, as YYYY-MM-DD (one per line or "
+    "separated by commas). When given, they replace the rule above.",
+}
 
 
 def challenge_days(year, starts_on=None, days_off=DEFAULT_DAYS_OFF):
@@ -73,6 +80,31 @@ def parse_letter_dates(text):
     if any(later <= earlier for earlier, later in zip(days, days[1:], strict=False)):
         raise ValueError("The days must be in order, A first, each after the one before.")
     return days
+
+
+def schedule_errors(days_off, letter_dates):
+    """{field: message} for a stored schedule that cannot be read (empty when it can)."""
+    errors = {}
+    for field, text, parse in (
+        ("days_off", days_off, parse_days_off),
+        ("letter_dates", letter_dates, parse_letter_dates),
+    ):
+        try:
+            parse(text)
+        except ValueError as exc:
+            errors[field] = str(exc)
+    return errors
+
+
+def schedule_days(year, starts_on, days_off, letter_dates):
+    """A challenge's 26 days from its stored schedule: the explicit dates when given, else
+    the rule. A schedule that cannot be read falls back to the rule, so pages never fail."""
+    try:
+        return parse_letter_dates(letter_dates) or challenge_days(
+            year, starts_on, parse_days_off(days_off)
+        )
+    except ValueError:
+        return challenge_days(year)
 
 
 def letter_day(year, letter, days=None):

@@ -113,3 +113,68 @@ def test_live_preview_includes_the_review(admin_client):
     page = admin_client.post(POST_ADD, data).content.decode()
     assert "Preview — not saved yet" in page
     assert "<p>3.5 stars out of 5</p>" in page and "Lesson <em>one</em>." in page
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_URL = "/media/"
+    return tmp_path
+
+
+@pytest.mark.django_db
+def test_demo_documentaries_get_drawn_posters_with_renditions(client, media):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from reviews.models import Documentary
+
+    call_command("load_demo", stdout=StringIO())
+    documentaries = list(Documentary.objects.all())
+    assert documentaries and all(doc.poster for doc in documentaries)
+    names = {doc.pk: doc.poster.name for doc in documentaries}
+    for doc in documentaries:
+        picture = doc.poster_picture
+        assert picture and " 320w" in picture["srcset"], doc
+        assert (media / doc.poster.name).is_file()
+    seed = Documentary.objects.get(slug="ai-weiwei-never-sorry-2012")
+    page = text_of(client.get("/2018/04/02/movie-review-ai-weiwei-never-sorry-2012/"))
+    assert f'srcset="{seed.poster_picture["srcset"]}"' in page
+    assert 'alt="Poster of Ai Weiwei: Never Sorry"' in page
+    # Loading again draws nothing new.
+    call_command("load_demo", stdout=StringIO())
+    assert {doc.pk: doc.poster.name for doc in Documentary.objects.all()} == names
+
+
+@pytest.mark.django_db
+def test_images_in_a_post_body_get_the_posters_srcset(client, media):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PillowImage
+
+    from blog.images import picture_data
+    from blog.models import Image
+    from tests.factories import make_post
+
+    post = make_post("With a photo")
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (1600, 900), "#335577").save(buffer, "JPEG")
+    image = Image.objects.create(
+        post=post,
+        file=SimpleUploadedFile("square.jpg", buffer.getvalue(), content_type="image/jpeg"),
+        alt="Tahrir Square at night",
+    )
+    post.body = f"Before.\n\n{image.markdown()}\n\nAfter."
+    post.save()
+    picture = picture_data(image.renditions)
+    assert f'srcset="{picture["srcset"]}"' in post.body_html
+    assert 'width="1280" height="720"' in post.body_html
+    assert 'alt="Tahrir Square at night"' in post.body_html
+    page = text_of(client.get(post.get_absolute_url()))
+    assert f'srcset="{picture["srcset"]}"' in page and 'sizes="(max-width: 42rem)' in page
+    # An image from elsewhere is left as it is.
+    post.body = "![Elsewhere](https://example.org/photo.jpg)"
+    post.save()
+    assert "srcset" not in post.body_html
