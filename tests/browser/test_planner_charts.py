@@ -89,3 +89,19 @@ def test_planner_creates_a_draft_by_keyboard_alone(new_context, seed):
     assert draft.status == Post.Status.DRAFT
     assert draft.published_on.isoformat() == "2018-04-05"
     assert "A draft for “D” was created" in page.content()
+
+
+def test_live_preview_shows_the_review_as_it_is_written(new_context, _browser_database):
+    page = log_in(new_context(viewport=DESKTOP).new_page())
+    page.goto(reverse("admin:blog_post_add"))
+    page.get_by_role("textbox", name="Body").fill("A film about *courage*.")
+    page.locator("input[name='review-0-rating'][value='1.0']").check()
+    page.locator("textarea[name='review-0-lessons']").fill("That **one** voice carries.")
+    preview = page.locator(".live-preview .preview-body")
+    preview.locator("strong", has_text="one").wait_for()
+    text = preview.inner_text()
+    assert text.index("courage") < text.index("1 star out of 5")
+    assert "What can one learn from watching this documentary" in text
+    # The review sits above the terms on the post screen.
+    review_top = page.locator("textarea[name='review-0-lessons']").bounding_box()["y"]
+    assert review_top < page.locator("#id_tags").bounding_box()["y"]
