@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 
 from .models import Page
@@ -13,7 +15,7 @@ def site(request):
         "blog_title": settings.BLOG_TITLE,
         "blog_tagline": settings.BLOG_TAGLINE,
         "contact_email": settings.BLOG_CONTACT_EMAIL,
-        # Called only where a template asks for it (the menu): one small query there.
-        "menu_challenge": menu_challenge,
-        "about_page": about_page,
+        # Looked up only where a template asks (the menu, the footer), and once per request.
+        "menu_challenge": functools.cache(menu_challenge),
+        "about_page": functools.cache(about_page),
     }
