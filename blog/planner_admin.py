@@ -6,7 +6,7 @@ Plain forms and links: it works by keyboard and without JavaScript.
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -82,7 +82,11 @@ class PlannerAdminMixin:
         if len(letter) != 1 or letter not in LETTERS:
             messages.error(request, "Choose a letter from A to Z.")
             return redirect(self.planner_url(challenge))
-        post, created = create_letter_draft(challenge, letter, request.user)
+        try:
+            post, created = create_letter_draft(challenge, letter, request.user)
+        except ValidationError as error:
+            messages.error(request, f"No draft was made for “{letter}”: {' '.join(error.messages)}")
+            return redirect(self.planner_url(challenge))
         if created:
             messages.success(
                 request,

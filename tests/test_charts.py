@@ -180,3 +180,31 @@ def test_challenge_year_chart_shows_each_letters_rating(client, demo):
     d_post = make_post("D is for", challenge=demo.challenge, challenge_letter="D")
     make_review(post=d_post, rating="2")
     assert bars_of(charts_of(client.get("/challenge/2018/"))[0][0])["D"][0] == "2.0"
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_chart_pages_run_the_same_queries_for_few_and_many_reviews(client, db):
+    import datetime
+
+    from django.utils import timezone
+
+    def add(count, start):
+        for index in range(count):
+            published = timezone.now() - datetime.timedelta(days=400 * (index % 4) + start + index)
+            post = make_post(f"Review {start} {index}", published_at=published)
+            make_review(post=post, rating=str(0.5 + (index % 10) / 2))
+
+    add(3, 0)
+    urls = ["/documentaries/statistics/", "/documentaries/"]
+    few = [_queries(client, url) for url in urls]
+    add(30, 100)
+    assert [_queries(client, url) for url in urls] == few

@@ -160,3 +160,44 @@ def test_the_challenge_screen_links_its_planner(admin_client, demo):
     assert planner_url(demo.challenge) in admin_client.get(change).content.decode()
     listing = admin_client.get(reverse("admin:blog_challenge_changelist")).content.decode()
     assert planner_url(demo.challenge) in listing
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_planner_queries_do_not_grow_with_posts(admin_client, db):
+    challenge = make_challenge(year=2031)
+    days = challenge.letter_days()
+    at = lambda day: timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))  # noqa: E731
+    make_post("A", challenge=challenge, challenge_letter="A", published_at=at(days[0]))
+    one = _queries(admin_client, planner_url(challenge))
+    for index in range(1, 26):
+        letter = chr(65 + index)
+        post = make_post(
+            letter, challenge=challenge, challenge_letter=letter, published_at=at(days[index])
+        )
+        if index % 2:
+            make_review(post=post)
+    assert _queries(admin_client, planner_url(challenge)) == one
+
+
+def test_a_draft_that_cannot_be_made_says_why(admin_client, demo):
+    challenge = demo.challenge
+    day = challenge.letter_days()[3]
+    # Another post already holds the address the draft would take on D's day.
+    make_post(
+        "Taken",
+        slug="atozchallenge-2018-d",
+        published_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(20))),
+    )
+    url = reverse("admin:blog_challenge_planner_draft", args=[challenge.pk])
+    response = admin_client.post(url, {"letter": "D"}, follow=True)
+    assert "No draft was made for “D”" in response.content.decode()
+    assert not Post.objects.filter(challenge=challenge, challenge_letter="D").exists()
