@@ -1,6 +1,7 @@
 """The development `.env`: `make run` writes one when there is none, settings read it.
 
-Lines are `NAME=value` (quotes around the value are dropped; `#` starts a comment line).
+Lines are `NAME=value`: quotes around the value are dropped, `#` starts a comment line, and
+` #` ends an unquoted value (as in `.env.example`).
 Variables already set in the real environment always win over the file. Standard library only:
 `make run` calls this module before anything is installed (`python3 -m config.envfile`).
 """
@@ -28,6 +29,8 @@ def parse(text):
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
+        elif " #" in value:  # an unquoted value ends where a comment starts
+            value = value.split(" #", 1)[0].rstrip()
         if name.isidentifier():
             values[name] = value
     return values

@@ -119,8 +119,9 @@ def test_load_demo_prints_the_seed_review_address(client):
 def test_env_file_parser_reads_names_values_and_skips_the_rest():
     from config.envfile import parse
 
-    text = "# comment\nexport A=1\nB = \"two words\"\nC='x=y'\nnot a line\n9BAD=1\n\nD=\n"
-    assert parse(text) == {"A": "1", "B": "two words", "C": "x=y", "D": ""}
+    text = "# comment\nexport A=1\nB = \"two # words\"\nC='x=y'\nnot a line\n9BAD=1\n\nD=\n"
+    text += "E=0                 # 1 only on your own machine\n"
+    assert parse(text) == {"A": "1", "B": "two # words", "C": "x=y", "D": "", "E": "0"}
 
 
 def test_make_run_env_file_is_written_once_and_ignored_by_git(tmp_path):
