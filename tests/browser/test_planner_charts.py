@@ -105,3 +105,25 @@ def test_live_preview_shows_the_review_as_it_is_written(new_context, _browser_da
     # The review sits above the terms on the post screen.
     review_top = page.locator("textarea[name='review-0-lessons']").bounding_box()["y"]
     assert review_top < page.locator("#id_tags").bounding_box()["y"]
+
+
+def test_pages_with_the_new_links_pass_axe_on_a_phone(new_context, seed):
+    page = new_context(viewport=PHONE).new_page()
+    for url in [
+        "/",
+        seed.get_absolute_url(),
+        "/archive/",
+        "/challenge/letter/d/",
+        "/accounts/login/?next=/archive/",
+    ]:
+        page.goto(url)
+        assert_accessible(page)
+        assert horizontal_overflow(page) <= 0, f"{url} scrolls sideways"
+    # The letter badge and the challenge sentence lead on, by keyboard as by mouse.
+    page.goto(seed.get_absolute_url())
+    page.get_by_role("link", name="Challenge letter A").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/challenge/letter/a/")
+    page.go_back()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="A to Z").click()
+    page.wait_for_url("**/challenge/2018/")
