@@ -104,7 +104,8 @@ def test_demo_content_loads_twice_without_duplicates():
 
 
 @pytest.mark.django_db
-def test_load_demo_prints_the_seed_review_address(client):
+def test_load_demo_prints_the_seed_review_address(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the command draws the demo posters
     from io import StringIO
 
     from django.core.management import call_command
