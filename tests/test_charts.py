@@ -208,3 +208,31 @@ def test_chart_pages_run_the_same_queries_for_few_and_many_reviews(client, db):
     few = [_queries(client, url) for url in urls]
     add(30, 100)
     assert [_queries(client, url) for url in urls] == few
+
+
+def test_scheduled_and_draft_reviews_never_reach_a_chart(client, demo):
+    import datetime
+
+    from django.utils import timezone
+
+    def drawn(url):
+        return [
+            (title_of(svg), bars_of(svg), table["rows"])
+            for svg, table in charts_of(client.get(url))
+        ]
+
+    pages = ["/documentaries/statistics/", "/documentaries/", "/challenge/2018/"]
+    before = [drawn(url) for url in pages]
+    later = timezone.now() + datetime.timedelta(days=3)
+    scheduled = make_post(
+        "D later", challenge=demo.challenge, challenge_letter="D", published_at=later
+    )
+    make_review(post=scheduled, rating="0.5")
+    make_review(post=make_post("Draft", status=Post.Status.DRAFT), rating="0.5")
+    after = [drawn(url) for url in pages]
+    assert after[:2] == before[:2]
+    (title, bars, rows), (old_title, old_bars, old_rows) = after[2][0], before[2][0]
+    assert (title, bars) == (old_title, old_bars)  # D still has no bar
+    # Its row says only that D is coming, never the rating.
+    assert ["D", "coming soon"] in rows and ["D", "not posted"] in old_rows
+    assert [row for row in rows if row[0] != "D"] == [row for row in old_rows if row[0] != "D"]
