@@ -5,6 +5,7 @@ Everything starts from `Post.objects.published()`, so a draft never shows as a n
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -105,6 +106,7 @@ def with_public_comment_counts(queryset):
             content_type__app_label=Post._meta.app_label,
             content_type__model=Post._meta.model_name,
             object_pk=Cast(OuterRef("pk"), CharField()),
+            site_id=settings.SITE_ID,
             is_public=True,
             is_removed=False,
         )
