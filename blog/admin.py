@@ -185,9 +185,9 @@ class PostAdmin(admin.ModelAdmin):
         initial.setdefault("author", request.user.pk)
         # In challenge season the calendar knows today's letter: suggest it.
         today = timezone.localdate()
-        letter = expected_letter(today)
-        challenge = Challenge.objects.filter(year=today.year).first() if letter else None
-        if challenge and "challenge" not in initial:
+        challenge = Challenge.objects.filter(year=today.year).first()
+        letter = expected_letter(today, challenge.letter_days()) if challenge else None
+        if letter and "challenge" not in initial:
             initial["challenge"] = challenge.pk
             initial.setdefault("challenge_letter", letter)
         return initial
@@ -204,7 +204,12 @@ class PostAdmin(admin.ModelAdmin):
                 if obj and obj.published_at
                 else timezone.localdate()
             )
-            letter = expected_letter(day)
+            challenge = (
+                obj.challenge
+                if obj and obj.challenge_id
+                else Challenge.objects.filter(year=day.year).first()
+            )
+            letter = expected_letter(day, challenge.letter_days() if challenge else None)
             letter_field.help_text = (
                 f"The challenge calendar gives “{letter}” to {day:%B} {day.day}, {day.year}."
                 if letter
@@ -352,6 +357,11 @@ class PostAdmin(admin.ModelAdmin):
     def authoring_context(self, request, object_id, post=None):
         context = {
             "markdown_preview_url": reverse("admin:blog_post_markdown_preview"),
+            # Each challenge's 26 days, for the letter the date suggests (admin-post.js).
+            "challenge_calendars": {
+                str(challenge.year): [day.isoformat() for day in challenge.letter_days()]
+                for challenge in Challenge.objects.order_by("year", "-name")
+            },
         }
         if post is None and object_id:
             post = self.get_object(request, unquote(object_id))

@@ -127,3 +127,19 @@ def test_pages_with_the_new_links_pass_axe_on_a_phone(new_context, seed):
     page.go_back()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="A to Z").click()
     page.wait_for_url("**/challenge/2018/")
+
+
+def test_the_date_suggests_the_letter_of_the_stored_schedule(new_context, seed):
+    import datetime
+
+    from tests.factories import make_challenge
+
+    days = [datetime.date(2030, 3, 20) + datetime.timedelta(days=n) for n in range(26)]
+    make_challenge(year=2030, letter_dates=" ".join(day.isoformat() for day in days))
+    page = log_in(new_context(viewport=DESKTOP).new_page())
+    page.goto(reverse("admin:blog_post_add"))
+    page.locator("#id_published_at_0").fill("2018-04-29")  # a short April: its last Sunday
+    page.get_by_role("button", name="Use “Y”").wait_for()
+    page.locator("#id_published_at_0").fill("2030-03-22")  # stored days: C is March 22
+    page.get_by_role("button", name="Use “C”").click()
+    assert page.locator("#id_challenge_letter").input_value() == "C"
