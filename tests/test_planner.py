@@ -82,7 +82,7 @@ def test_bad_letters_and_gets_are_refused_with_a_message(admin_client, demo):
 def test_readers_and_staff_without_permission_cannot_plan(client, demo):
     response = client.get(planner_url(demo.challenge))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    client.force_login(make_user("helper", is_staff=True))
+    client.force_login(make_user("trainee", is_staff=True))
     url = reverse("admin:blog_challenge_planner_draft", args=[demo.challenge.pk])
     assert client.get(planner_url(demo.challenge)).status_code == 403
     assert client.post(url, {"letter": "D"}).status_code == 403
