@@ -21,8 +21,12 @@ demo: install
 	$(MANAGE) load_demo
 	$(MANAGE) load_demo_comments
 
+# A git-ignored .env (DEBUG on, a generated secret key) lets manage.py work in any shell.
+.env:
+	$(PYTHON) -m config.envfile .env
+
 run: export DJANGO_DEBUG ?= 1
-run: demo
+run: .env demo
 	@$(MANAGE) load_demo --base-url http://127.0.0.1:$(PORT)
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the task worker beside it (stop both with Ctrl-C)"
 	@$(MANAGE) run_tasks --no-reload --verbosity 0 & worker=$$!; \

@@ -7,6 +7,7 @@ from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from . import revisions
 from .challenge import expected_letter, letter_warning
 from .markup import render_markdown
 from .models import Category, Challenge, Image, Page, Post, Revision, Tag
+from .planner_admin import PlannerAdminMixin
 from .previews import max_age, preview_url
 
 
@@ -33,8 +35,12 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
-    list_display = ["name", "year", "theme"]
+class ChallengeAdmin(PlannerAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "year", "theme", "planner_link"]
+    fieldsets = [
+        (None, {"fields": ["name", "year", "theme", "hashtag", "description"]}),
+        ("Schedule", {"fields": ["starts_on", "days_off", "letter_dates"]}),
+    ]
     list_filter = ["name"]
     search_fields = ["name", "theme"]
 
@@ -141,6 +147,9 @@ class PostAdmin(admin.ModelAdmin):
     ]
     inlines = [ImageInline]
     actions = ["publish", "unpublish"]
+    # Callables (POST data → [{"heading", "html" or "text"}]) adding sections to the preview;
+    # the reviews app adds the review's, so blog/ needs no knowledge of its fields.
+    preview_sections = []
 
     # Who may edit what: authors only their own posts, editors (edit_any_post) everything.
 
@@ -176,9 +185,9 @@ class PostAdmin(admin.ModelAdmin):
         initial.setdefault("author", request.user.pk)
         # In challenge season the calendar knows today's letter: suggest it.
         today = timezone.localdate()
-        letter = expected_letter(today)
-        challenge = Challenge.objects.filter(year=today.year).first() if letter else None
-        if challenge and "challenge" not in initial:
+        challenge = Challenge.objects.filter(year=today.year).first()
+        letter = expected_letter(today, challenge.letter_days()) if challenge else None
+        if letter and "challenge" not in initial:
             initial["challenge"] = challenge.pk
             initial.setdefault("challenge_letter", letter)
         return initial
@@ -195,7 +204,12 @@ class PostAdmin(admin.ModelAdmin):
                 if obj and obj.published_at
                 else timezone.localdate()
             )
-            letter = expected_letter(day)
+            challenge = (
+                obj.challenge
+                if obj and obj.challenge_id
+                else Challenge.objects.filter(year=day.year).first()
+            )
+            letter = expected_letter(day, challenge.letter_days() if challenge else None)
             letter_field.help_text = (
                 f"The challenge calendar gives “{letter}” to {day:%B} {day.day}, {day.year}."
                 if letter
@@ -235,7 +249,12 @@ class PostAdmin(admin.ModelAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
         if obj.challenge_id:
-            warning = letter_warning(obj.challenge_letter, obj.challenge.year, obj.published_on)
+            warning = letter_warning(
+                obj.challenge_letter,
+                obj.challenge.year,
+                obj.published_on,
+                obj.challenge.letter_days(),
+            )
             if warning:
                 messages.warning(request, warning)
 
@@ -316,10 +335,18 @@ class PostAdmin(admin.ModelAdmin):
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
         html = render_markdown(request.POST.get("body", ""))
+        sections = self.get_preview_sections(request.POST)
+        if sections:
+            html += render_to_string(
+                "admin/blog/post/_preview_sections.html", {"preview_sections": sections}
+            )
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Cache-Control"] = "no-store"
         response["X-Robots-Tag"] = "noindex"
         return response
+
+    def get_preview_sections(self, data):
+        return [section for build in self.preview_sections for section in build(data)]
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and "_preview" in request.POST:
@@ -330,6 +357,11 @@ class PostAdmin(admin.ModelAdmin):
     def authoring_context(self, request, object_id, post=None):
         context = {
             "markdown_preview_url": reverse("admin:blog_post_markdown_preview"),
+            # Each challenge's 26 days, for the letter the date suggests (admin-post.js).
+            "challenge_calendars": {
+                str(challenge.year): [day.isoformat() for day in challenge.letter_days()]
+                for challenge in Challenge.objects.order_by("year", "-name")
+            },
         }
         if post is None and object_id:
             post = self.get_object(request, unquote(object_id))
@@ -386,6 +418,7 @@ class PostAdmin(admin.ModelAdmin):
             "preserved_filters": self.get_preserved_filters(request),
             "preview_title": request.POST.get("title", ""),
             "preview_html": render_markdown(request.POST.get("body", "")),
+            "preview_sections": self.get_preview_sections(request.POST),
             **self.authoring_context(request, object_id, obj),
         }
         return self.render_change_form(request, context, add=add, change=not add, obj=obj)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.generic import (
     DayArchiveView,
     ListView,
@@ -18,7 +19,8 @@ from django.views.generic import (
     YearArchiveView,
 )
 
-from .challenge import LETTERS, letter_day
+from .challenge import LETTERS
+from .charts import challenge_chart
 from .models import Category, Challenge, Post, Tag
 from .views import with_reviews
 
@@ -52,6 +54,7 @@ class ArchiveIndexView(TemplateView):
         ]
         context["challenges"] = challenges_with_counts()
         context["letters"] = LETTERS
+        context["posted_letters"] = posted_letters()
         context["categories"] = (
             Category.objects.annotate(count=published_count("posts"))
             .filter(count__gt=0)
@@ -63,6 +66,16 @@ class ArchiveIndexView(TemplateView):
             .order_by("name")
         )
         return context
+
+
+def posted_letters():
+    """The letters that have at least one published post, for the letter bar (one query)."""
+    return set(
+        Post.objects.published()
+        .exclude(challenge_letter="")
+        .values_list("challenge_letter", flat=True)
+        .distinct()
+    )
 
 
 def challenges_with_counts():
@@ -81,6 +94,7 @@ class ChallengeIndexView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["letters"] = LETTERS
+        context["posted_letters"] = posted_letters()
         return context
 
 
@@ -107,21 +121,26 @@ class ChallengeYearView(TemplateView):
         )
         by_letter = {(post.challenge_id, post.challenge_letter): post for post in posts}
         grids = []
+        today = timezone.localdate()
         for challenge in challenges:
             cells = []
+            days = challenge.letter_days()
             for letter in LETTERS:
                 post = by_letter.get((challenge.pk, letter))
                 is_public = post is not None and post.pk in public_ids
                 cells.append(
                     {
                         "letter": letter,
-                        "day": letter_day(year, letter),
+                        "day": days[LETTERS.index(letter)],
                         "post": post if is_public else None,
                         "coming_soon": post is not None and not is_public,
+                        "is_past": days[LETTERS.index(letter)] < today,
                     }
                 )
             posted = sum(1 for cell in cells if cell["post"])
-            grids.append({"challenge": challenge, "cells": cells, "posted": posted})
+            grid = {"challenge": challenge, "cells": cells, "posted": posted}
+            grid["chart"] = challenge_chart(year, grid)
+            grids.append(grid)
         context.update(year=year, grids=grids)
         years = Challenge.objects.values_list("year", flat=True).distinct().order_by("year")
         years = list(years)
@@ -149,7 +168,20 @@ class LetterView(ListView):
         context = super().get_context_data(**kwargs)
         context["letter"] = self.letter
         context["letters"] = LETTERS
+        context["posted_letters"] = posted_letters()
+        if not context["posts"]:
+            context["letter_due"] = next_due(self.letter)
         return context
+
+
+def next_due(letter):
+    """(challenge, day) of the next time `letter` is due, today or later; None if none is."""
+    today = timezone.localdate()
+    for challenge in Challenge.objects.filter(year__gte=today.year).order_by("year", "name"):
+        day = challenge.letter_days()[LETTERS.index(letter)]
+        if day >= today:
+            return {"challenge": challenge, "day": day}
+    return None
 
 
 class TermPostsView(ListView):

@@ -7,8 +7,10 @@ about as Django's ImageField does. `make_renditions` writes WebP and fallback co
 widths next to the original and returns what a `<picture>` element needs.
 """
 
+import html
 import io
 import posixpath
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -285,3 +287,37 @@ def _width(rendition):
 
 def _srcset(renditions):
     return ", ".join(f"{r['url']} {r['width']}w" for r in renditions)
+
+
+BODY_IMAGE_SIZES = "(max-width: 42rem) 100vw, 42rem"
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def responsive_body_images(body_html, images):
+    """Give each <img> of a rendered body that shows one of `images` (blog.Image rows) the
+    srcset, sizes, width and height that posters get, so phones load a small copy."""
+    by_url = {}
+    for image in images:
+        picture = picture_data(image.renditions)
+        if picture is None:
+            continue
+        urls = [image.file.url, *(r.get("url") for r in image.renditions)]
+        for url in urls:
+            by_url[url] = picture
+
+    def upgrade(match):
+        tag = match.group(0)
+        src = _SRC.search(tag)
+        picture = by_url.get(html.unescape(src.group(1))) if src else None
+        if picture is None or " srcset=" in tag:
+            return tag
+        extra = (
+            f' srcset="{html.escape(picture["srcset"])}" sizes="{BODY_IMAGE_SIZES}"'
+            f' width="{picture["width"]}" height="{picture["height"]}"'
+            ' loading="lazy" decoding="async"'
+        )
+        end = "/>" if tag.endswith("/>") else ">"
+        return tag[: -len(end)].rstrip() + extra + end
+
+    return _IMG_TAG.sub(upgrade, body_html) if by_url else body_html

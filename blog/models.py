@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .images import ImageValidator, delete_renditions, make_renditions
+from .challenge import SCHEDULE_HELP, schedule_days, schedule_errors
+from .images import (
+    ImageValidator,
+    delete_renditions,
+    make_renditions,
+    responsive_body_images,
+)
 from .markup import html_to_text, render_markdown, truncate_words
 
 LETTERS = string.ascii_uppercase
@@ -98,6 +104,12 @@ class Challenge(models.Model):
     theme = models.CharField(max_length=200, blank=True)
     hashtag = models.CharField(max_length=50, blank=True, default="atozchallenge")
     description = models.TextField(blank=True)
+    # The schedule: a first day and days off, or the 26 days themselves (which win).
+    starts_on = models.DateField(null=True, blank=True, help_text=SCHEDULE_HELP["starts_on"])
+    days_off = models.CharField(
+        max_length=40, blank=True, default="Sun", help_text=SCHEDULE_HELP["days_off"]
+    )
+    letter_dates = models.TextField(blank=True, help_text=SCHEDULE_HELP["letter_dates"])
 
     class Meta:
         ordering = ["-year", "name"]
@@ -107,6 +119,16 @@ class Challenge(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.year}"
+
+    def clean(self):
+        super().clean()
+        errors = schedule_errors(self.days_off, self.letter_dates)
+        if errors:
+            raise ValidationError(errors)
+
+    def letter_days(self):
+        """The 26 days of this challenge, A first."""
+        return schedule_days(self.year, self.starts_on, self.days_off, self.letter_dates)
 
 
 class Post(models.Model):
@@ -191,6 +213,8 @@ class Post(models.Model):
             self.published_at = timezone.now()
         self.published_on = self._day_published()
         self.body_html = render_markdown(self.body)
+        if self.pk is not None and "<img" in self.body_html:
+            self.body_html = responsive_body_images(self.body_html, self.images.all())
         update_fields = kwargs.get("update_fields")
         if self.pk is not None and (update_fields is None or "search_extra" in update_fields):
             # A copy loaded before its review changed must not write an old text back.
@@ -292,6 +316,8 @@ class Page(models.Model):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         self.body_html = render_markdown(self.body)
+        if self.pk is not None and "<img" in self.body_html:
+            self.body_html = responsive_body_images(self.body_html, self.images.all())
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "body_html"}

@@ -4,10 +4,17 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
 from . import pagecache
 from .models import Page, Post
+from .navigation import (
+    adjacent_posts,
+    challenge_neighbours,
+    challenge_progress,
+    with_public_comment_counts,
+)
 from .previews import post_pk_from_token
 
 # Related rows the post templates show; named, so blog/ needs no import of reviews/.
@@ -27,6 +34,26 @@ def with_reviews(queryset):
     )
 
 
+class Neighbours:
+    """The posts around a post, looked up only when the post's cached part is built."""
+
+    def __init__(self, post):
+        self.post = post
+
+    @cached_property
+    def by_letter(self):
+        return challenge_neighbours(self.post)
+
+    @cached_property
+    def by_date(self):
+        return adjacent_posts(self.post)
+
+    previous_letter = property(lambda self: self.by_letter[0])
+    next_letter = property(lambda self: self.by_letter[1])
+    older_post = property(lambda self: self.by_date[0])
+    newer_post = property(lambda self: self.by_date[1])
+
+
 class PublishedPostMixin:
     def get_queryset(self):
         return with_reviews(Post.objects.published())
@@ -36,6 +63,15 @@ class PostListView(PublishedPostMixin, ListView):
     template_name = "blog/post_list.html"
     context_object_name = "posts"
     paginate_by = settings.BLOG_POSTS_PER_PAGE
+
+    def get_queryset(self):
+        return with_public_comment_counts(super().get_queryset())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            context["challenge_progress"] = challenge_progress()
+        return context
 
 
 class PostDetailView(DetailView):
@@ -65,6 +101,7 @@ class PostDetailView(DetailView):
             "challenge", *REVIEW_RELATIONS
         )
         context["posts_version"] = pagecache.posts_version()
+        context["neighbours"] = Neighbours(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):

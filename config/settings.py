@@ -1,7 +1,8 @@
 """Settings for the review blog, configured from environment variables.
 
 Every variable is listed in `.env.example`. Safe defaults: SQLite in `var/`, DEBUG off,
-no secret key unless DEBUG is on.
+no secret key unless DEBUG is on. A `.env` file next to manage.py (written by `make run` for
+development) is read when present; variables of the real environment win over it.
 """
 
 import os
@@ -10,7 +11,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config import envfile
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# DJANGO_ENV_FILE names another file; set it empty to read none (the test suite does).
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+ENV_FILE_VALUES = envfile.read(ENV_FILE) if ENV_FILE else {}
+if ENV_FILE:
+    envfile.load(ENV_FILE)
 
 
 def env_bool(name, default=False):
@@ -39,6 +48,16 @@ if not SECRET_KEY:
             "(set DJANGO_DEBUG=1 for local development)."
         )
     SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105
+elif (
+    not DEBUG
+    and ENV_FILE_VALUES.get("DJANGO_DEBUG") == "1"
+    and ENV_FILE_VALUES.get("DJANGO_SECRET_KEY") == SECRET_KEY
+):
+    # DEBUG was turned off in the real environment, but the key is the development one.
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY must be set in the environment when DJANGO_DEBUG is off: the key in "
+        f"{Path(ENV_FILE).name} is for development only."
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -238,6 +257,8 @@ SITE_ID = 1
 BLOG_TITLE = os.environ.get("BLOG_TITLE", "A to Z Documentaries")
 BLOG_TAGLINE = os.environ.get("BLOG_TAGLINE", "Documentary reviews, one letter at a time")
 BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
+# Where readers write to the author (the privacy page and the footer name it); empty: nowhere.
+BLOG_CONTACT_EMAIL = os.environ.get("BLOG_CONTACT_EMAIL", "")
 # How long a shared preview link of a draft keeps working.
 BLOG_PREVIEW_LINK_DAYS = env_int("BLOG_PREVIEW_LINK_DAYS", 7)
 # Uploaded images (blog.images): refused above these sizes, served at these widths.

@@ -3,8 +3,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from blog.admin import PostAdmin
+from blog.markup import render_markdown
 
 from .models import RATING_STEPS, Company, Documentary, Person, Review, StreamingService
 
@@ -55,8 +57,13 @@ def star_label(rating):
     half = rating - full >= Decimal("0.5")
     stars = "★" * full + ("½" if half else "") + "☆" * (5 - full - int(half))
     return format_html(
-        '<span class="stars" aria-hidden="true">{}</span> {} stars', stars, f"{rating:g}"
+        '<span class="stars" aria-hidden="true">{}</span> {}', stars, stars_words(rating)
     )
+
+
+def stars_words(rating):
+    """1 → "1 star", 1.5 → "1.5 stars"."""
+    return "1 star" if rating == 1 else f"{rating:g} stars"
 
 
 def as_rating(value):
@@ -101,14 +108,41 @@ class ReviewInline(admin.StackedInline):
     fields = [
         "documentary",
         "rating",
-        ("watched_on", "watched_via", "watched_service"),
+        "watched_on",
+        "watched_via",
+        "watched_service",
         "also_available_on",
         "lessons",
         "also_like",
         "also_like_documentaries",
     ]
+    # The three "watched" fields read alike on the model; here each says what it is for.
+    WATCHED_LABELS = {
+        "watched_on": ("Date you watched it", "Optional. Shown as “Watched on …”."),
+        "watched_via": (
+            "How you watched it, in your words",
+            "Shown as written, e.g. “Netflix streaming” or “a library DVD”.",
+        ),
+        "watched_service": (
+            "Service you watched it on",
+            "Links the review to that service’s “where to watch” page.",
+        ),
+        "also_available_on": (
+            "Also available on",
+            "Other services where readers can watch it.",
+        ),
+    }
+    LIVE_PREVIEW_FIELDS = {"rating", "lessons", "also_like"}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = self._formfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.WATCHED_LABELS:
+            field.label, field.help_text = self.WATCHED_LABELS[db_field.name]
+        if field is not None and db_field.name in self.LIVE_PREVIEW_FIELDS:
+            field.widget.attrs["data-live-preview"] = db_field.name
+        return field
+
+    def _formfield(self, db_field, request, **kwargs):
         if db_field.name == "rating":
             return RatingField(
                 label="Rating",
@@ -140,7 +174,22 @@ class ReviewAdmin(admin.ModelAdmin):
     list_select_related = ["documentary", "post"]
 
 
+def review_preview_sections(data, prefix="review-0-"):
+    """The review's parts of the post preview, from the post screen's form data."""
+    sections = []
+    rating = as_rating(data.get(f"{prefix}rating"))
+    if rating in RATING_STEPS:
+        sections.append({"heading": "Rating", "text": stars_words(rating) + " out of 5"})
+    for name in ("lessons", "also_like"):
+        text = data.get(f"{prefix}{name}", "").strip()
+        if text:
+            heading = capfirst(Review._meta.get_field(name).verbose_name)
+            sections.append({"heading": heading, "html": render_markdown(text)})
+    return sections
+
+
 # The post screen carries the review: reviews/ extends the blog's admin, not the other way.
 PostAdmin.inlines = [ReviewInline, *PostAdmin.inlines]
+PostAdmin.preview_sections = [*PostAdmin.preview_sections, review_preview_sections]
 PostAdmin.search_fields = [*PostAdmin.search_fields, "review__documentary__title"]
 PostAdmin.list_filter = [*PostAdmin.list_filter, "review__rating"]

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from blog.models import Category, Challenge, Post, Tag
 
+from .demo_posters import ensure_poster
 from .models import Company, Documentary, Person, Review, StreamingService
 
 CHALLENGE_NAME = "Blogging from A to Z"
@@ -260,8 +261,11 @@ def _named(model, names):
 
 
 @transaction.atomic
-def load_demo():
-    """Create or refresh the demo content; returns the seed review's post."""
+def load_demo(posters=False):
+    """Create or refresh the demo content; returns the seed review's post.
+
+    With `posters`, documentaries without a poster get one drawn (see demo_posters).
+    """
     # Django creates the site as example.com; on a demo machine it is the development server.
     Site.objects.filter(pk=settings.SITE_ID, domain="example.com").update(
         domain="127.0.0.1:8000", name=settings.BLOG_TITLE
@@ -295,6 +299,8 @@ def load_demo():
         )
         doc.directors.set(_named(Person, data["directors"]))
         doc.production_companies.set(_named(Company, data["companies"]))
+        if posters:
+            ensure_poster(doc)
         documentaries[data["slug"]] = doc
 
     category, _ = Category.objects.get_or_create(

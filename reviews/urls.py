@@ -19,6 +19,7 @@ urlpatterns = [
     path("where-to-watch/<uslug:slug>/", views.ServiceDetailView.as_view(), name="service_detail"),
     path("rated/", views.RatingListView.as_view(), name="rating_list"),
     path("rated/<rating:rating>/", views.RatingDetailView.as_view(), name="rating_detail"),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     # Keep last: the words above are not documentary slugs.
     path("<uslug:slug>/", views.DocumentaryDetailView.as_view(), name="documentary_detail"),
 ]

@@ -7,8 +7,9 @@ Post.objects.published()), so drafts and scheduled posts never show, nor the fil
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
+from . import charts
 from .models import RATING_STEPS, Company, Documentary, Person, Review, StreamingService
 
 LIST_PAGE_SIZE = 30
@@ -25,6 +26,13 @@ class DocumentaryListView(ListView):
             .distinct()
             .with_people()
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rating_chart"] = charts.rating_spread(
+            Review.objects.published(), "all", "the documentaries reviewed here"
+        )
+        return context
 
 
 class DocumentaryDetailView(DetailView):
@@ -97,6 +105,12 @@ class MakerDetailView(SubjectReviewsView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["role"] = self.role
+        if self.role == "director":
+            context["rating_chart"] = charts.rating_spread(
+                Review.objects.published().filter(documentary__directors=self.subject),
+                f"director-{self.subject.pk}",
+                f"documentaries by {self.subject.name}",
+            )
         return context
 
 
@@ -137,6 +151,18 @@ class ServiceDetailView(SubjectReviewsView):
             .for_listing()
             .select_related("watched_service")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reviews = Review.objects.published().filter(
+            Q(watched_service=self.subject) | Q(also_available_on=self.subject)
+        )
+        context["rating_chart"] = charts.rating_spread(
+            Review.objects.filter(pk__in=reviews.values("pk")),
+            f"service-{self.subject.pk}",
+            f"documentaries on {self.subject.name}",
+        )
+        return context
 
 
 class RatingDetailView(SubjectReviewsView):
@@ -236,3 +262,24 @@ class RatingListView(ListView):
             {"review": Review(rating=step), "count": counts.get(step, 0)}
             for step in reversed(RATING_STEPS)
         ]
+
+
+class StatisticsView(TemplateView):
+    """Reviews per year, the average rating over the years and how ratings spread."""
+
+    template_name = "reviews/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Review.objects.published()
+        rows = charts.reviews_by_year(published)
+        context["charts"] = [
+            chart
+            for chart in (
+                charts.reviews_per_year_chart(rows),
+                charts.average_rating_chart(rows),
+                charts.rating_spread(published, "all", "the documentaries reviewed here"),
+            )
+            if chart is not None
+        ]
+        return context

@@ -30,7 +30,7 @@ def _manage(*args, env=None):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**base, **(env or {})},
+        env={**base, "DJANGO_ENV_FILE": "", **(env or {})},
         capture_output=True,
         text=True,
         timeout=120,
@@ -104,7 +104,8 @@ def test_demo_content_loads_twice_without_duplicates():
 
 
 @pytest.mark.django_db
-def test_load_demo_prints_the_seed_review_address(client):
+def test_load_demo_prints_the_seed_review_address(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the command draws the demo posters
     from io import StringIO
 
     from django.core.management import call_command
@@ -114,3 +115,65 @@ def test_load_demo_prints_the_seed_review_address(client):
     url = out.getvalue().split("Seed review: ", 1)[1].strip()
     assert url == "http://127.0.0.1:8000/2018/04/02/movie-review-ai-weiwei-never-sorry-2012/"
     assert client.get(url.removeprefix("http://127.0.0.1:8000")).status_code == 200
+
+
+def test_env_file_parser_reads_names_values_and_skips_the_rest():
+    from config.envfile import parse
+
+    text = "# comment\nexport A=1\nB = \"two # words\"\nC='x=y'\nnot a line\n9BAD=1\n\nD=\n"
+    text += "E=0                 # 1 only on your own machine\n"
+    assert parse(text) == {"A": "1", "B": "two # words", "C": "x=y", "D": "", "E": "0"}
+
+
+def test_make_run_env_file_is_written_once_and_ignored_by_git(tmp_path):
+    target = tmp_path / ".env"
+    run = [sys.executable, "-m", "config.envfile", str(target)]
+    subprocess.run(run, cwd=ROOT, check=True, capture_output=True, timeout=60)
+    first = target.read_text()
+    assert "DJANGO_DEBUG=1" in first
+    key = [line for line in first.splitlines() if line.startswith("DJANGO_SECRET_KEY=")][0]
+    assert len(key.split("=", 1)[1]) >= 50
+    subprocess.run(run, cwd=ROOT, check=True, capture_output=True, timeout=60)
+    assert target.read_text() == first  # an existing file is kept as it is
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert "/.env" in ignored, "the development .env must never be committed"
+    assert ".env:" in (ROOT / "Makefile").read_text()  # `make run` depends on it
+
+
+def test_commands_work_with_the_development_env_file_and_nothing_else(tmp_path):
+    from config.envfile import write_development
+
+    write_development(tmp_path / ".env")
+    env = {"DJANGO_ENV_FILE": str(tmp_path / ".env"), "DJANGO_DATA_DIR": str(tmp_path)}
+    assert _manage("migrate", "--noinput", env=env).returncode == 0
+    created = _manage(
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "author",
+        "--email",
+        "author@example.org",
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": "a long pass phrase 42"},
+    )
+    assert created.returncode == 0, created.stderr
+    assert "Superuser created" in created.stdout
+    debug = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG)",
+        env=env,
+    )
+    assert debug.stdout.strip() == "True", debug.stderr
+
+
+def test_real_environment_wins_and_production_refuses_the_development_key(tmp_path):
+    from config.envfile import write_development
+
+    write_development(tmp_path / ".env")
+    env = {"DJANGO_ENV_FILE": str(tmp_path / ".env"), "DJANGO_DATA_DIR": str(tmp_path)}
+    result = _manage("check", env={**env, "DJANGO_DEBUG": "0"})
+    assert result.returncode != 0
+    assert "for development only" in result.stderr
+    real = _manage("check", "--deploy", env={**env, **PRODUCTION_ENV})
+    assert real.returncode == 0, real.stderr

@@ -15,7 +15,7 @@
   // appears here is exactly what readers will get.
   const panel = document.createElement("section");
   panel.className = "markdown-preview live-preview";
-  panel.setAttribute("aria-label", "Live preview of the body");
+  panel.setAttribute("aria-label", "Live preview of the body and the review");
   const heading = document.createElement("h2");
   heading.textContent = "Live preview";
   const output = document.createElement("div");
@@ -34,6 +34,13 @@
     controller = new AbortController();
     const data = new FormData();
     data.append("body", body.value);
+    // The review's rating and sections (marked by the reviews app) are previewed too.
+    form.querySelectorAll("[data-live-preview]").forEach(function (field) {
+      if ((field.type === "radio" || field.type === "checkbox") && !field.checked) {
+        return;
+      }
+      data.append(field.name, field.value);
+    });
     if (csrfInput) {
       data.append("csrfmiddlewaretoken", csrfInput.value);
     }
@@ -55,9 +62,13 @@
     }
   }
 
-  body.addEventListener("input", function () {
+  function refreshSoon() {
     clearTimeout(timer);
     timer = setTimeout(refresh, 400);
+  }
+  body.addEventListener("input", refreshSoon);
+  form.querySelectorAll("[data-live-preview]").forEach(function (field) {
+    field.addEventListener(field.type === "radio" ? "change" : "input", refreshSoon);
   });
   refresh();
 
@@ -80,8 +91,9 @@
     });
   });
 
-  // Challenge letter: suggest the letter the A to Z calendar gives the publication date
-  // (April, one letter a day, Sundays off), as blog/challenge.py computes it.
+  // Challenge letter: suggest the letter the A to Z calendar gives the publication date: the
+  // challenge's stored schedule when the page carries it, else the rule of blog/challenge.py
+  // (April, one letter a day, Sundays off; a short April counts its last Sunday).
   const dateInput = document.getElementById("id_published_at_0");
   const letterSelect = document.getElementById("id_challenge_letter");
   if (!dateInput || !letterSelect) {
@@ -92,19 +104,25 @@
   hint.setAttribute("aria-live", "polite");
   letterSelect.after(hint);
 
-  function expectedLetter(date) {
-    const day = new Date(Date.UTC(date.getUTCFullYear(), 3, 1));
-    let index = 0;
-    while (index < 26) {
-      if (day.getUTCDay() !== 0) {
-        if (day.getTime() === date.getTime()) {
-          return String.fromCharCode(65 + index);
-        }
-        index += 1;
-      }
-      day.setUTCDate(day.getUTCDate() + 1);
+  const calendarsData = document.getElementById("challenge-calendars");
+  const calendars = calendarsData ? JSON.parse(calendarsData.textContent) : {};
+
+  function ruleDays(year) {
+    const days = [];
+    const sundays = [];
+    for (let date = 1; date <= 30; date += 1) {
+      const day = new Date(Date.UTC(year, 3, date));
+      (day.getUTCDay() === 0 ? sundays : days).push(day);
     }
-    return null;
+    const spare = sundays.reverse().slice(0, Math.max(0, 26 - days.length));
+    return days.concat(spare).sort((a, b) => a - b).map((day) => day.toISOString().slice(0, 10));
+  }
+
+  function expectedLetter(date) {
+    const year = date.getUTCFullYear();
+    const days = calendars[String(year)] || ruleDays(year);
+    const index = days.indexOf(date.toISOString().slice(0, 10));
+    return index >= 0 ? String.fromCharCode(65 + index) : null;
   }
 
   let shown = null;
