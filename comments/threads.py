@@ -166,6 +166,12 @@ class Thread:
     public_count: int
     post_likes: int
     post_liked: bool
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def page_numbers(self):
+        return range(1, self.pages + 1)
 
     def in_page_order(self):
         """Every node depth-first, each knowing how many open lists end after it.
@@ -256,18 +262,58 @@ def render_nodes(thread, context, *, shared):
             CommentDetails.objects.bulk_update(stale, ["fragment_html", "fragment_key"])
 
 
-def load_thread(post, request, visitor=""):
+def per_page():
+    """Top-level comments per page of a thread (COMMENTS_PER_PAGE); 0: one page."""
+    return max(settings.COMMENTS_PER_PAGE, 0)
+
+
+def page_count(root_count):
+    size = per_page()
+    return max(1, -(-root_count // size)) if size else 1
+
+
+def page_of(comment):
+    """The page of its post's thread a comment is on (1 when threads are not paged)."""
+    size = per_page()
+    if not size:
+        return 1
+    earlier_roots = XtdComment.norel_objects.filter(
+        content_type_id=comment.content_type_id,
+        object_pk=comment.object_pk,
+        site_id=settings.SITE_ID,
+        is_public=True,
+        is_removed=False,
+        level=0,
+        thread_id__lt=comment.thread_id,
+    ).count()
+    return earlier_roots // size + 1
+
+
+def load_thread(post, request, visitor="", page=1):
     """The post's visible comments as a tree, from one query, plus like counts and marks.
 
     Visible: public and not removed, and this browser's own comments awaiting moderation.
-    The number of queries does not depend on the number of comments.
+    With COMMENTS_PER_PAGE, only the threads of top-level comments on `page`. The number of
+    queries does not depend on the number of comments.
     """
     own = posted_here(request)
     visible = Q(is_public=True)
     if own:
         visible |= Q(pk__in=own)
+    shown = comments_of(post).filter(visible)
+    pages = 1
+    public_total = None
+    if per_page():
+        roots = list(
+            shown.filter(level=0).order_by("thread_id").values_list("thread_id", flat=True)
+        )
+        pages = page_count(len(roots))
+        page = min(max(page, 1), pages)
+        start = (page - 1) * per_page()
+        shown = shown.filter(thread_id__in=roots[start : start + per_page()])
+        public_total = comments_of(post).filter(is_public=True).count()
     rows = list(
-        with_like_counts(comments_of(post).filter(visible))
+        with_like_counts(shown)
         .select_related("details")
         # Read only when a comment's stored markup must be rendered again.
         .defer("ip_address")
@@ -292,9 +338,15 @@ def load_thread(post, request, visitor=""):
         post=post,
         roots=roots,
         nodes=nodes,
-        public_count=sum(1 for comment in rows if comment.is_public),
+        public_count=(
+            public_total
+            if public_total is not None
+            else sum(1 for comment in rows if comment.is_public)
+        ),
         post_likes=Like.objects.filter(post=post).count(),
         post_liked=post_liked,
+        page=page,
+        pages=pages,
     )
 
 
@@ -361,4 +413,7 @@ def liked_by(count):
 
 
 def comment_url(comment, post):
-    return f"{post.get_absolute_url()}#c{comment.pk}"
+    """The comment's permalink, on the page of the thread it is on."""
+    page = page_of(comment)
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{post.get_absolute_url()}{query}#c{comment.pk}"

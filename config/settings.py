@@ -286,6 +286,8 @@ COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
 COMMENT_MAX_LENGTH = env_int("COMMENT_MAX_LENGTH", 3000)
 # How long a comment form stays good after its page was rendered (pages are cached up to an hour).
 COMMENTS_FORM_MAX_AGE_HOURS = env_int("COMMENTS_FORM_MAX_AGE_HOURS", 24)
+# Top-level comments per page of a thread, as WordPress's "break comments into pages" (0: off).
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 0)
 # Comments close this many days after publication (0: never); each post can also close them.
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)
 # Anonymous likes of one post or comment counted from one IP address per day.

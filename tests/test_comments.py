@@ -508,3 +508,43 @@ def test_xtd_json_api_is_switched_off(client):
     add_comment(post, "Hi")
     assert client.get(f"/comments/api/blog-post/{post.pk}/").status_code == 404
     assert client.post("/comments/api/comment/", {}).status_code == 404
+
+
+# --- Long threads in pages (COMMENTS_PER_PAGE) ------------------------------------------------
+
+
+def test_long_threads_can_be_paged_and_permalinks_land_on_the_right_page(client, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    post = make_post("Paged")
+    roots = [add_comment(post, f"Root number {n}.") for n in range(5)]
+    reply = add_comment(post, "A reply on the last page.", parent=roots[4])
+    first = page_of(client, post)
+    assert "5 thoughts" not in first and "6 thoughts on “Paged”" in first
+    assert "Root number 0." in first and "Root number 1." in first
+    assert "Root number 2." not in first
+    assert '?cpage=2#comments">Newer comments' in first or "?cpage=2#comments" in first
+    third = page_of(client, post, "?cpage=3")
+    assert "Root number 4." in third and "A reply on the last page." in third
+    assert "Root number 0." not in third
+    assert "Root number 4." in page_of(client, post, "?cpage=99")  # past the end: the last page
+    assert "Root number 0." in page_of(client, post, "?cpage=nope")
+
+    from comments.threads import comment_url
+
+    assert comment_url(reply, post) == f"{post.get_absolute_url()}?cpage=3#c{reply.pk}"
+    assert comment_url(roots[0], post) == f"{post.get_absolute_url()}#c{roots[0].pk}"
+    # Replying without JavaScript opens the page the comment is on, with the form set.
+    replying = page_of(client, post, f"?replytocom={reply.pk}")
+    assert "A reply on the last page." in replying
+    assert f'name="reply_to" value="{reply.pk}"' in replying
+
+
+def test_after_posting_on_a_paged_thread_the_reader_lands_on_their_comment(client, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    post = make_post()
+    for n in range(4):
+        add_comment(post, f"Earlier {n}.")
+    response = client.post(POST_URL, comment_data(post, comment="Mine, on page three."))
+    comment = XtdComment.objects.get(comment="Mine, on page three.")
+    assert response["Location"] == f"{post.get_absolute_url()}?cpage=3#c{comment.pk}"
+    assert "Mine, on page three." in page_of(client, post, "?cpage=3")

@@ -13,6 +13,17 @@ from comments.views import reader_key, remembered_author
 register = template.Library()
 
 
+def _requested_page(request, post):
+    """?cpage=N, or the page of the comment a reader replies to (?replytocom=ID)."""
+    try:
+        if "replytocom" in request.GET and threads.per_page():
+            parent = threads.comments_of(post).filter(pk=int(request.GET["replytocom"])).first()
+            return threads.page_of(parent) if parent is not None else 1
+        return int(request.GET.get("cpage", "1"))
+    except ValueError:
+        return 1
+
+
 def _requested_parent(request, thread):
     try:
         parent_id = int(request.GET.get("replytocom", ""))
@@ -26,7 +37,9 @@ def _requested_parent(request, thread):
 def comment_section(context, post):
     """The thread under a post, its likes, and the form (a reply form with ?replytocom=ID)."""
     request = context["request"]
-    thread = threads.load_thread(post, request, visitor=reader_key(request))
+    thread = threads.load_thread(
+        post, request, visitor=reader_key(request), page=_requested_page(request, post)
+    )
     is_open = PostCommentModerator(Post).is_open(post)
     reply_to = _requested_parent(request, thread) if is_open else None
     form = None
