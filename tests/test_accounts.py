@@ -26,6 +26,7 @@ from comments.wpcom.views import WordPressComOAuth2Adapter
 from tests.factories import make_post, make_user
 from tests.fake_oauth import CLIENTS, PROFILES, FakeProviders
 from tests.queries import build_afresh
+from tests.task_helpers import run_tasks
 
 PROVIDER_IDS = ["google", "twitter_oauth2", "facebook", "wordpress"]
 ICON_LABELS = {
@@ -469,3 +470,14 @@ def test_commenter_page_costs_the_same_queries_for_one_or_many_comments(client):
     assert page.count('class="comment-content"') == 20  # one page of them
     assert "Older" in page
     assert len(many) == len(one)
+
+
+def test_account_mail_goes_out_through_the_task_queue(client, db, mailoutbox):
+    make_user("forgetful", email="forgetful@example.org")
+    response = client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    assert response.status_code == 302
+    assert mailoutbox == []  # the reader does not wait for the mail server
+    run_tasks()
+    (message,) = mailoutbox
+    assert message.to == ["forgetful@example.org"]
+    assert "/accounts/password/reset/key/" in message.body
