@@ -14,6 +14,7 @@ import contextlib
 import datetime
 import hashlib
 import logging
+import re
 import secrets
 import time
 from pathlib import Path
@@ -83,6 +84,23 @@ def posts_version():
     return f"{version}-{fingerprint()}"
 
 
+_MISSING = object()
+
+
+def remembered(name, compute):
+    """`compute()`, kept in the cache until the posts' version moves (None is kept too)."""
+    key = f"remembered:{name}:{posts_version()}"
+    try:
+        value = cache().get(key, _MISSING)
+    except Exception:  # noqa: BLE001 (computed every time while the cache is away)
+        return compute()
+    if value is _MISSING:
+        value = compute()
+        with contextlib.suppress(Exception):
+            cache().set(key, value, timeout=7 * 24 * 3600)
+    return value
+
+
 def bump():
     """A new content version: every page cached so far is out of reach.
 
@@ -108,6 +126,18 @@ def current_version():
 _fingerprint = None
 
 
+def _stable_repr(value):
+    """repr() that is the same in every process: sets in order, no memory addresses."""
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(_stable_repr(item) for item in value)) + "}"
+    if isinstance(value, dict):
+        items = (f"{_stable_repr(k)}: {_stable_repr(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_stable_repr(item) for item in value) + "]"
+    return re.sub(r" at 0x[0-9a-f]+", "", repr(value))
+
+
 def fingerprint():
     """This deployment's settings and code: a restart with other ones renders pages anew."""
     global _fingerprint
@@ -115,7 +145,7 @@ def fingerprint():
         digest = hashlib.sha256()
         for name in sorted(dir(settings)):
             if name.isupper():
-                digest.update(f"{name}={getattr(settings, name)!r}".encode())
+                digest.update(f"{name}={_stable_repr(getattr(settings, name))}".encode())
         for folder in settings.PAGE_CACHE_CODE_DIRS:
             for path in sorted(Path(folder).rglob("*")):
                 if path.suffix in (".py", ".html", ".txt", ".xml"):
@@ -152,6 +182,8 @@ def on_model_change(sender, **kwargs):
     """post_save, post_delete and m2m_changed of every model in PAGE_CACHE_APPS."""
     if kwargs.get("raw"):
         return
+    if kwargs.get("update_fields") == frozenset({"last_login"}):
+        return  # a login changes nothing a page shows
     label = sender._meta.app_label
     if label in settings.PAGE_CACHE_APPS:
         changed(posts=label not in COMMENT_APPS)

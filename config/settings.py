@@ -201,6 +201,7 @@ PAGE_CACHE_APPS = {
     "django_comments_xtd",
     "sites",
     "auth",
+    "socialaccount",
 }
 # A request with one of these cookies is rendered for its reader alone.
 PAGE_CACHE_COOKIES = ("sessionid", "csrftoken", "comment_author", "reader", "messages")

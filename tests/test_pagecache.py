@@ -155,3 +155,26 @@ def test_readers_with_our_cookies_get_their_own_page(demo):
     own = reader.get(demo.get_absolute_url())
     assert "X-Page-Cache" not in own
     assert "private" in own["Cache-Control"]
+
+
+def test_every_process_files_pages_under_the_same_deployment():
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import django; django.setup(); "
+        "from blog.pagecache import fingerprint; print(fingerprint())"
+    )
+    prints = {
+        subprocess.run(  # noqa: S603 (this interpreter)
+            [sys.executable, "-c", script],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for _ in range(3)
+    }
+    assert len(prints) == 1
