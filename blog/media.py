@@ -68,9 +68,7 @@ def copy_media(source=None, target=None, *, dry_run=False):
 
 def relink(text, urls, base_url):
     """`text` with every address of a moved file (relative or with a host) replaced."""
-    pattern = re.compile(
-        r"(?:https?://[^/\s()\"'<>]+)?" + re.escape(base_url) + r"[^\s()\"'<>]+"
-    )
+    pattern = re.compile(r"(?:https?://[^/\s()\"'<>]+)?" + re.escape(base_url) + r"[^\s()\"'<>]+")
 
     def replace(match):
         found = match.group(0)
