@@ -348,7 +348,10 @@ def _pings(client):
 
 @pytest.fixture(scope="module")
 def topology():
-    with tempfile.TemporaryDirectory(prefix="topology-") as workdir, contextlib.ExitStack() as stack:
+    with (
+        tempfile.TemporaryDirectory(prefix="topology-") as workdir,
+        contextlib.ExitStack() as stack,
+    ):
         running = Topology(workdir)
         running.start(stack)
         yield running
