@@ -12,9 +12,11 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess  # noqa: S404 (servers from this virtualenv and the system)
 import sys
 import tempfile
+import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -475,6 +477,38 @@ def test_healthz_follows_redis_and_readers_keep_getting_pages(topology):
             15,
             f"/healthz on {server} answering 200 again",
         )
+
+
+def test_a_rolling_reload_of_both_servers_loses_no_request(topology):
+    answers = []
+    done = threading.Event()
+
+    def reader():
+        with httpx.Client(timeout=30) as client:
+            n = 0
+            while not done.is_set():
+                n += 1  # a new address each time: past nginx's micro-cache, to the servers
+                answers.append(client.get(topology.url("nginx", f"/?reload={n}")).status_code)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for server in ("a", "b"):
+            # What a deploy does: gunicorn's graceful reload, one server at a time.
+            topology.processes[server].send_signal(signal.SIGHUP)
+            time.sleep(3)
+            _wait(
+                lambda server=server: (
+                    httpx.get(topology.url(server, "/healthz")).status_code == 200
+                ),
+                30,
+                f"{server} answering after its reload",
+            )
+    finally:
+        done.set()
+        thread.join()
+    assert len(answers) > 10
+    assert set(answers) == {200}
 
 
 def test_nginx_sends_gets_to_the_other_server_when_one_stops(topology):
