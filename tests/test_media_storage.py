@@ -182,3 +182,35 @@ def test_healthz_says_503_when_the_cache_does_not_answer(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "failing", "database": True, "cache": False}
+
+
+@pytest.mark.django_db
+def test_the_wordpress_importer_copies_media_into_the_bucket(settings, bucket, tmp_path):
+    from reviews.models import Documentary
+    from tests.test_import import BLOG, run_import
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    use_bucket(settings)
+    uploads = tmp_path / "export" / "wp-content" / "uploads" / "2018" / "04"
+    uploads.mkdir(parents=True)
+    (uploads / "ai-weiwei-poster.jpg").write_bytes(jpeg((640, 400)))
+    (uploads / "coral.jpg").write_bytes(jpeg((640, 400)))
+    out, _ = run_import(BLOG, "--media-dir", str(tmp_path / "export"))
+    assert "Images: 2 copied" in out
+    run_tasks()
+
+    stored = keys(bucket)
+    coral = Image.objects.get(file__contains="coral")
+    assert coral.file.name in stored
+    assert {r["name"] for r in coral.renditions} <= set(stored)
+    poster = Documentary.objects.exclude(poster="").get()
+    assert poster.poster.name in stored
+    assert {f["name"] for f in poster.poster_renditions["files"]} <= set(stored)
+    assert BUCKET_URL + coral.file.name in body_mentioning("coral")
+    assert not settings.MEDIA_ROOT.exists()  # nothing went to this server's disk
+
+
+def body_mentioning(word):
+    from blog.models import Post
+
+    return Post.objects.get(body__contains=word).body
