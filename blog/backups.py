@@ -2,12 +2,14 @@
 
 SQLite is copied with its online backup API, page by page, so readers and commenters carry on
 while it runs and the copy is one consistent moment. PostgreSQL is dumped by `pg_dump`, which
-reads one snapshot. Media files are packed into a tar archive beside the database.
+reads one snapshot. Media files are read through the storage (local disk or a bucket) and packed
+into a tar archive beside the database; a restore writes them back through the storage.
 """
 
 import datetime
 import json
 import os
+import posixpath
 import shutil
 import sqlite3
 import subprocess  # noqa: S404 (pg_dump and pg_restore, with argument lists)
@@ -15,6 +17,8 @@ import tarfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import storages
 from django.db import connection
 
 from . import pagecache
@@ -74,10 +78,8 @@ def backup(destination):
         _run([*command, "--file", str(folder / POSTGRES_FILE), db["NAME"]], env=_pg_env(db))
     else:
         raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
-    media_root = Path(settings.MEDIA_ROOT)
     with tarfile.open(folder / MEDIA_FILE, "w:gz") as archive:
-        if media_root.is_dir():
-            archive.add(media_root, arcname="media")
+        pack_media(archive, storages["default"])
     manifest = {"database": connection.vendor, "taken_at": stamp}
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2))
     return folder
@@ -123,14 +125,41 @@ def restore(folder, *, force=False):
             [*command, *_pg_args(db), "--dbname", db["NAME"], str(folder / POSTGRES_FILE)],
             env=_pg_env(db),
         )
-    media_root = Path(settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(folder / MEDIA_FILE, "r:gz") as archive:
-        members = [
-            m for m in archive.getmembers() if m.name == "media" or m.name.startswith("media/")
-        ]
-        for member in members:
-            member.name = member.name[len("media") :].lstrip("/") or "."
-        archive.extractall(media_root, members=members, filter="data")
+        unpack_media(archive, storages["default"])
     pagecache.bump()  # pages cached before the restore show what is gone
     return manifest
+
+
+def stored_names(storage, folder=""):
+    """Every file name in `storage` under `folder`, through the storage API alone."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a local MEDIA_ROOT that was never created
+        return
+    for name in sorted(files):
+        yield posixpath.join(folder, name)
+    for name in sorted(folders):
+        yield from stored_names(storage, posixpath.join(folder, name))
+
+
+def pack_media(archive, storage):
+    for name in stored_names(storage):
+        info = tarfile.TarInfo(f"media/{name}")
+        info.size = storage.size(name)
+        info.mtime = int(datetime.datetime.now(tz=datetime.UTC).timestamp())
+        with storage.open(name, "rb") as handle:
+            archive.addfile(info, handle)
+
+
+def unpack_media(archive, storage):
+    for member in archive:
+        if not member.isfile() or not member.name.startswith("media/"):
+            continue
+        name = member.name.removeprefix("media/")
+        if storage.exists(name):
+            storage.delete(name)
+        # The storage refuses names that would leave it ("../"), as for any upload.
+        saved = storage.save(name, File(archive.extractfile(member), name=name))
+        if saved != name:
+            raise BackupError(f"{name} was stored as {saved}.")

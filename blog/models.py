@@ -8,13 +8,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .challenge import SCHEDULE_HELP, schedule_days, schedule_errors
-from .images import (
-    ImageValidator,
-    delete_renditions,
-    make_renditions,
-    responsive_body_images,
-)
+from .images import ImageValidator, responsive_body_images
 from .markup import html_to_text, render_markdown, truncate_words
+from .tasks import make_image_renditions
 
 LETTERS = string.ascii_uppercase
 LETTER_CHOICES = [(letter, letter) for letter in LETTERS]
@@ -358,11 +354,13 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         new_upload = bool(self.file) and not self.file._committed
+        stale = self.renditions if new_upload else []
+        if new_upload:
+            self.renditions = []  # pages use the original until the task has made the copies
         super().save(*args, **kwargs)
         if new_upload:
-            delete_renditions(self.file.storage, self.renditions)
-            self.renditions = make_renditions(self.file)
-            super().save(update_fields=["renditions"])
+            # Enqueued in this write's transaction: the worker sees it once the image is saved.
+            make_image_renditions.enqueue(self.pk, self.file.name, stale)
 
     @property
     def display_url(self):
@@ -370,7 +368,10 @@ class Image(models.Model):
         copies = [r for r in self.renditions if r.get("format") != "image/webp"] or self.renditions
         fitting = [r for r in copies if r["width"] <= BODY_IMAGE_WIDTH]
         chosen = max(fitting or copies, key=lambda r: r["width"], default=None)
-        return chosen["url"] if chosen else self.file.url
+        # Addresses come from the storage now, so a bucket or CDN needs no migration.
+        if chosen is None:
+            return self.file.url
+        return self.file.storage.url(chosen["name"]) if chosen.get("name") else chosen["url"]
 
     def markdown(self):
         alt = self.alt.replace("[", "(").replace("]", ")")

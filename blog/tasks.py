@@ -14,10 +14,15 @@ import logging
 import smtplib
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
+from PIL import UnidentifiedImageError
+
+from . import pagecache
+from .images import delete_renditions, make_renditions
 
 logger = logging.getLogger(__name__)
 
@@ -98,3 +103,40 @@ def requeue_stale(seconds=None):
         .filter(started_at__lt=cutoff)
         .update(status="READY", started_at=None)
     )
+
+
+# Image renditions ---------------------------------------------------------------------------
+
+
+def renditions_or_retry(task_obj, field_file, attempt, *args):
+    """make_renditions() of a stored file; None when the storage failed and a retry is set.
+
+    A missing or undecodable file fails at once: no later attempt would find it better.
+    """
+    try:
+        return make_renditions(field_file)
+    except (FileNotFoundError, UnidentifiedImageError):
+        raise
+    except Exception as exc:
+        if not retry(task_obj, attempt, *args):
+            raise
+        logger.warning("Renditions of %s not made (%s); trying again later", field_file, exc)
+        return None
+
+
+@task()
+def make_image_renditions(image_id, name, stale=(), attempt=0):
+    """Write the copies of an in-post image that was uploaded as `name` (and drop `stale`)."""
+    from .models import Image
+
+    delete_renditions(storages["default"], stale)
+    image = Image.objects.filter(pk=image_id, file=name).first()
+    if image is None:
+        return "replaced or deleted"
+    renditions = renditions_or_retry(make_image_renditions, image.file, attempt, image_id, name)
+    if renditions is None:
+        return f"retry {attempt + 1} scheduled"
+    # Only if the image still holds this file: a newer upload has its own task.
+    if Image.objects.filter(pk=image_id, file=name).update(renditions=renditions):
+        pagecache.changed()
+    return f"{len(renditions)} renditions"

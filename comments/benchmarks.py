@@ -133,7 +133,7 @@ http {{
     scgi_temp_path {workdir}/scgi;
     proxy_cache_path {workdir}/cache levels=1:2 keys_zone=atoz_pages:10m max_size=256m
                      inactive=10m use_temp_path=off;
-    upstream atoz_app {{ server 127.0.0.1:{app_port}; keepalive 16; }}
+    upstream atoz_app {{ {servers} keepalive 16; }}
     map $http_cookie $atoz_personal {{
         default 0;
         "~*(^|;\\s*)(sessionid|csrftoken|comment_author|reader|messages)=" 1;
@@ -160,7 +160,7 @@ http {{
 class Nginx:
     """nginx with the shipped micro-cache in front of the app, and the same page as a file."""
 
-    def __init__(self, workdir, app_port, proxy_port, static_port, page):
+    def __init__(self, workdir, app_ports, proxy_port, static_port, page):
         # nginx's workers run as another user when started by root: let them in.
         Path(workdir).chmod(0o755)
         self.workdir = Path(workdir) / "nginx"
@@ -168,7 +168,8 @@ class Nginx:
         (self.workdir / "static" / "page.html").write_bytes(page)
         conf = NGINX_CONF.format(
             workdir=self.workdir,
-            app_port=app_port,
+            # One app server, or several as deploy/nginx.conf lists them.
+            servers=" ".join(f"server 127.0.0.1:{port};" for port in app_ports),
             proxy_port=proxy_port,
             static_port=static_port,
             cache_conf=settings.BASE_DIR / "deploy" / "nginx-cache.conf",

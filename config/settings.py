@@ -205,11 +205,14 @@ PAGE_CACHE_APPS = {
 }
 # A request with one of these cookies is rendered for its reader alone.
 PAGE_CACHE_COOKIES = ("sessionid", "csrftoken", "comment_author", "reader", "messages")
-PAGE_CACHE_SKIP_PATHS = ("/admin/", "/accounts/", "/privacy/personal-data/")
+PAGE_CACHE_SKIP_PATHS = ("/admin/", "/accounts/", "/privacy/personal-data/", "/healthz")
 # Code and templates whose change (a deploy) renders every page anew.
 PAGE_CACHE_CODE_DIRS = [
     BASE_DIR / name for name in ("templates", "blog", "reviews", "comments", "importer", "config")
 ]
+
+# Sessions live in the database, so a reader logged in through one app server is logged in on all.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -241,8 +244,34 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", DATA_DIR / "media"))
 # Hashed, compressed names in production (run `collectstatic` first); plain names otherwise.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
+# Uploads (posters, in-post images, their renditions) go to an S3-compatible bucket when one is
+# named, so every app server sees the same files; to MEDIA_ROOT on this disk otherwise.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY", ""),
+            # A CDN in front of the bucket (MEDIA_CDN_HOST, e.g. media.example.com).
+            "custom_domain": os.environ.get("MEDIA_CDN_HOST") or None,
+            "url_protocol": os.environ.get("MEDIA_URL_PROTOCOL", "https:"),
+            # Public files with plain addresses: pages cache the same URL for everyone.
+            "querystring_auth": False,
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            # Two uploads named poster.jpg keep both files, as on disk.
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or "path",
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -383,6 +412,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 if env_bool("DJANGO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers ask for /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -5,9 +5,12 @@ from django.urls import include, path
 from blog.sitemaps import ArchiveSitemap, PostSitemap, robots_txt, sitemap_view
 from reviews.sitemaps import DocumentarySitemap
 
+from .health import healthz
+
 sitemaps = {"posts": PostSitemap, "documentaries": DocumentarySitemap, "archives": ArchiveSitemap}
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     # Ours first: it replaces django-comments' posting view at the same address.

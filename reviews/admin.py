@@ -38,6 +38,13 @@ class DocumentaryAdmin(admin.ModelAdmin):
         picture = documentary.poster_picture if documentary.pk else None
         if not picture:
             return ""
+        if not picture.get("width"):  # the copies are still being made
+            return format_html(
+                '<img src="{}" width="{}" alt="{}" loading="lazy">',
+                picture["src"],
+                width,
+                f"Poster of {documentary.title}",
+            )
         height = round(picture["height"] * width / picture["width"])
         sizes = f"{width}px"
         return format_html(

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 
-from blog.images import ImageValidator, delete_renditions, make_renditions, picture_data
+from blog.images import ImageValidator, picture_data
 from blog.markup import render_markdown
 from blog.models import Post
+
+from .tasks import make_poster_renditions
 
 logger = logging.getLogger(__name__)
 
@@ -122,11 +124,15 @@ class Documentary(models.Model):
         if self.release_date and not self.release_year:
             self.release_year = self.release_date.year
         update_fields = kwargs.get("update_fields")
+        poster_changed = None
         if update_fields is None or "poster" in update_fields:
-            self._refresh_poster_renditions()
+            poster_changed = self._refresh_poster_renditions()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "poster_renditions"}
         super().save(*args, **kwargs)
+        if poster_changed is not None:
+            # Enqueued in this write's transaction; pages show the original poster meanwhile.
+            make_poster_renditions.enqueue(self.pk, *poster_changed)
 
     def get_absolute_url(self):
         return reverse("reviews:documentary_detail", kwargs={"slug": self.slug})
@@ -143,26 +149,23 @@ class Documentary(models.Model):
         return self.release_date.year if self.release_date else self.release_year
 
     def _refresh_poster_renditions(self):
-        """Make the poster's smaller copies when the poster changed; drop them when it went."""
+        """When the poster changed: (its name, the old copies to delete) for the task, else None.
+
+        The copies themselves are made by a task after the write: until then `poster_picture`
+        shows the original.
+        """
         source = (self.poster_renditions or {}).get("source")
         if self.poster and not self.poster._committed:
-            # Store the upload now (Django would at save) so its copies can be made from it.
+            # Store the upload now (Django would at save) so that its name is known.
             self.poster.save(self.poster.name, self.poster.file, save=False)
         current = self.poster.name if self.poster else ""
-        if current == source:
-            return
-        storage = self.poster.storage
-        delete_renditions(storage, (self.poster_renditions or {}).get("files"))
-        self.poster_renditions = {}
+        if current == (source or ""):
+            return None
+        stale = (self.poster_renditions or {}).get("files") or []
+        self.poster_renditions = {"source": current, "files": []} if current else {}
         self.__dict__.pop("poster_picture", None)
         self.__dict__.pop("poster_share_image", None)
-        if current:
-            try:
-                files = make_renditions(self.poster)
-            except OSError:
-                logger.exception("Could not make renditions of poster %s", current)
-                return
-            self.poster_renditions = {"source": current, "files": files}
+        return current, stale
 
     def _poster_files(self):
         # Addresses come from the storage now, so a new MEDIA_URL or CDN needs no migration.
@@ -176,7 +179,10 @@ class Documentary(models.Model):
     @cached_property
     def poster_picture(self):
         """The poster for includes/_picture.html (None when there is no poster)."""
-        return picture_data(self._poster_files())
+        if not self.poster:
+            return None
+        # Until its copies are made, the original alone (its size is not known here).
+        return picture_data(self._poster_files()) or {"sources": [], "src": self.poster.url}
 
     @cached_property
     def poster_share_image(self):

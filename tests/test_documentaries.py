@@ -13,6 +13,7 @@ from blog.models import Post
 from reviews.models import Company, Documentary, Person, StreamingService
 from tests.factories import make_documentary, make_post, make_review
 from tests.queries import count_queries
+from tests.task_helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -294,6 +295,10 @@ def test_a_poster_gets_renditions_and_a_responsive_picture(client, demo, media):
     film = Documentary.objects.get(slug="ai-weiwei-never-sorry-2012")
     film.poster = image_upload("never-sorry.jpg")
     film.save()
+    # Until the task has run, the page shows the original.
+    picture = re.search(r'<picture class="poster">.*?</picture>', html_of(client, SEED_FILM), re.S)
+    assert re.search(r'<img src="/media/posters/\d{4}/never-sorry\.jpg" alt=', picture.group(0))
+    assert run_tasks() == 1
     film.refresh_from_db()
     files = film.poster_renditions["files"]
     assert film.poster_renditions["source"] == film.poster.name
@@ -328,9 +333,14 @@ def test_replacing_a_poster_replaces_its_renditions(db, media):
     film = make_documentary("Posterised")
     film.poster = image_upload("first.jpg", size=(700, 1000))
     film.save()
+    run_tasks()
+    film.refresh_from_db()
     old = [f["name"] for f in film.poster_renditions["files"]]
+    assert old
     film.poster = image_upload("second.png", size=(400, 600), image_format="PNG")
     film.save()
+    run_tasks()
+    film.refresh_from_db()
     assert not any((media / name).exists() for name in old)
     assert {f["format"] for f in film.poster_renditions["files"]} == {"image/webp", "image/png"}
     film.poster = None
@@ -385,6 +395,7 @@ def test_admin_stores_a_poster_with_its_renditions(admin_client, media):
         "/admin/reviews/documentary/add/", _documentary_form(image_upload("film.jpg"))
     )
     assert response.status_code == 302
+    assert run_tasks() == 1
     film = Documentary.objects.get(slug="uploaded-film")
     assert len(film.poster_renditions["files"]) == 8
     assert film.poster_picture["width"] == 1000

@@ -167,3 +167,55 @@ def _field_file(name):
     from reviews.models import Documentary
 
     return ImageFieldFile(Documentary(), Documentary._meta.get_field("poster"), name)
+
+
+# --- Renditions as a task --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_uploaded_image_gets_its_copies_from_the_task_worker(media):
+    from blog.models import Image as StoredImage
+    from tests.task_helpers import run_tasks
+
+    image = StoredImage(alt="A still", file=upload(image_bytes((700, 500)), "still.jpg"))
+    image.save()
+    # The request that saved it did not wait for the copies: the original serves meanwhile.
+    assert image.renditions == []
+    assert image.display_url == f"/media/{image.file.name}"
+    assert run_tasks() == 1
+    image.refresh_from_db()
+    assert {(r["format"], r["width"]) for r in image.renditions} == {
+        ("image/webp", 320),
+        ("image/jpeg", 320),
+        ("image/webp", 640),
+        ("image/jpeg", 640),
+        ("image/webp", 700),
+        ("image/jpeg", 700),
+    }
+    assert image.display_url == f"/media/{image.file.name.removesuffix('.jpg')}.w700.jpg"
+    assert all((media / r["name"]).is_file() for r in image.renditions)
+
+    # A new file: the old copies go, the new ones come, from the storage alone.
+    old = [r["name"] for r in image.renditions]
+    image.file = upload(image_bytes((400, 300), "PNG"), "other.png")
+    image.save()
+    assert run_tasks() == 1
+    image.refresh_from_db()
+    assert not any((media / name).exists() for name in old)
+    assert {r["format"] for r in image.renditions} == {"image/webp", "image/png"}
+
+
+@pytest.mark.django_db
+def test_a_task_for_a_replaced_file_writes_nothing(media):
+    from blog.models import Image as StoredImage
+    from blog.tasks import make_image_renditions
+
+    image = StoredImage(alt="A still", file=upload(image_bytes((500, 500)), "first.jpg"))
+    image.save()
+    first = image.file.name
+    image.file = upload(image_bytes((500, 500)), "second.jpg")
+    image.save()
+    # The first upload's task comes late: the image no longer holds that file.
+    assert make_image_renditions.call(image.pk, first) == "replaced or deleted"
+    image.refresh_from_db()
+    assert image.renditions == []

@@ -11,6 +11,7 @@ from PIL import Image
 
 from reviews.models import Company, Documentary
 from tests.factories import make_documentary, make_post, make_review
+from tests.task_helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,7 @@ def give_poster(documentary, size=(800, 1200)):
     Image.new("RGB", size, (120, 20, 20)).save(buffer, "JPEG")
     documentary.poster = SimpleUploadedFile("poster.jpg", buffer.getvalue())
     documentary.save()
+    run_tasks()  # its smaller copies
 
 
 def test_a_review_page_has_opengraph_and_twitter_tags(client, demo):

@@ -9,6 +9,7 @@ from blog.models import Post
 from reviews.models import Documentary
 from tests.browser.checks import assert_accessible
 from tests.factories import make_staff
+from tests.task_helpers import run_tasks
 
 pytestmark = pytest.mark.browser
 
@@ -92,6 +93,8 @@ def test_author_publishes_a_review_with_a_poster(author_page, media, poster_png)
     documentary = Documentary.objects.get(title="The Square")
     assert documentary.slug == "the-square"  # filled from the title as the author typed
     assert documentary.poster.name.endswith(".png")
+    assert run_tasks() == 1  # the worker makes the poster's smaller copies
+    documentary.refresh_from_db()
     assert documentary.poster_renditions.get("files"), "no smaller copies of the poster"
 
     page.goto(reverse("admin:blog_post_add"))

@@ -118,6 +118,12 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=8)
         parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
         parser.add_argument(
+            "--servers",
+            type=int,
+            default=1,
+            help="Also measure the page through nginx over this many gunicorn servers.",
+        )
+        parser.add_argument(
             "--tool", choices=["auto", "wrk", "python"], default="auto", help="Load generator."
         )
         parser.add_argument(
@@ -127,7 +133,9 @@ class Command(BaseCommand):
             "`git worktree add`), to compare page reads on one machine; POSTs are left out.",
         )
 
-    def handle(self, *args, counts, duration, connections, workers, tool, source, **options):
+    def handle(
+        self, *args, counts, duration, connections, workers, tool, servers, source, **options
+    ):
         base_dir = Path(source).resolve() if source else settings.BASE_DIR
         counts = sorted(int(count) for count in counts.split(","))
         if tool == "auto":
@@ -167,23 +175,31 @@ class Command(BaseCommand):
         step("migrate", "--noinput")
         step("load_demo")
         step("spam_retrain")
+
+        def gunicorn(port):
+            return subprocess.Popen(  # noqa: S603 (gunicorn from this virtualenv)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "config.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=base_dir,
+                env=env,
+            )
+
         port = free_port()
-        server = subprocess.Popen(  # noqa: S603 (gunicorn from this virtualenv)
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--log-level",
-                "warning",
-            ],
-            cwd=base_dir,
-            env=env,
-        )
+        server = gunicorn(port)
+        # More servers on this machine share its database file and page cache folder, as
+        # servers on other machines share PostgreSQL and Redis.
+        self.more_ports = [free_port() for _ in range(max(servers, 1) - 1)]
+        more = [gunicorn(more_port) for more_port in self.more_ports]
         results = []
         parts = []
         try:
@@ -214,8 +230,9 @@ class Command(BaseCommand):
                 for n in ((1, 16) if not source else ())
             ]
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in (server, *more):
+                process.terminate()
+                process.wait(timeout=30)
             shutil.rmtree(workdir, ignore_errors=True)
         self._report(results, parts, posting, workers, connections, duration, tool, source)
 
@@ -229,20 +246,30 @@ class Command(BaseCommand):
         front = static = None
         fresh_after = None
         if shutil.which("nginx") and tool == "wrk":
-            with benchmarks.Nginx(tempfile.mkdtemp(), port, proxy_port, static_port, page):
+            with benchmarks.Nginx(tempfile.mkdtemp(), [port], proxy_port, static_port, page):
                 proxied = f"http://127.0.0.1:{proxy_port}{SEED_PATH}"
                 self._wait_for(proxied)
                 front = run_wrk(proxied, duration, 16, 2)
                 static = run_wrk(f"http://127.0.0.1:{static_port}{SEED_PATH}", duration, 16, 2)
-                if can_post:
-                    fields = benchmarks.form_fields(benchmarks.get(url))
-                    base = f"http://127.0.0.1:{port}"
-                    fresh_after = benchmarks.freshness(proxied, base, fields)
+                fields = benchmarks.form_fields(benchmarks.get(url))
+                base = f"http://127.0.0.1:{port}"
+                fresh_after = benchmarks.freshness(proxied, base, fields)
+        front_many = None
+        if front and self.more_ports:
+            ports = [port, *self.more_ports]
+            proxy_port, static_port = free_port(), free_port()
+            with benchmarks.Nginx(tempfile.mkdtemp(), ports, proxy_port, static_port, page):
+                proxied = f"http://127.0.0.1:{proxy_port}{SEED_PATH}"
+                for each in ports:  # every server has its page cache warm
+                    self._wait_for(f"http://127.0.0.1:{each}{SEED_PATH}")
+                self._wait_for(proxied)
+                front_many = run_wrk(proxied, duration, 16, 2)
         return {
             "count": count,
             "fresh": fresh,
             "cached": cached,
             "front": front,
+            "front_many": front_many,
             "static": static,
             "freshness": fresh_after,
         }
@@ -283,6 +310,21 @@ class Command(BaseCommand):
                     f"{part['count']:>9} {part['front']['rps']:>13.0f} "
                     f"{part['static']['rps']:>13.0f} {ratio:>6.2f} "
                     + (f"{shown * 1000:>21.0f} ms" if shown is not None else f"{shown_note:>24}")
+                )
+        many = [part for part in parts if part.get("front_many")]
+        if many:
+            servers = 1 + len(self.more_ports)
+            self.stdout.write("")
+            self.stdout.write("The same cached page through nginx, one app server and more:")
+            self.stdout.write(
+                f"{'comments':>9} {'1 server req/s':>15} {f'{servers} servers req/s':>17}"
+                f" {'p99 ms (1 / ' + str(servers) + ')':>16}"
+            )
+            for part in many:
+                one, several = part["front"], part["front_many"]
+                self.stdout.write(
+                    f"{part['count']:>9} {one['rps']:>15.0f} {several['rps']:>17.0f} "
+                    f"{one['p99'] * 1000:>7.1f} / {several['p99'] * 1000:.1f}"
                 )
         self.stdout.write("")
         self.stdout.write("Comment POST (redirect answered), SQLite:")
