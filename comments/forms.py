@@ -51,6 +51,14 @@ class CommentForm(XtdCommentForm):
         if not self.is_bound:
             self.initial.setdefault("form_token", new_form_token())
 
+    @property
+    def identity_fields(self):
+        """Name, email and website with their input type and autocomplete token."""
+        return [
+            (self[name], kind, name)
+            for name, kind in (("name", "text"), ("email", "email"), ("url", "url"))
+        ]
+
     def clean_timestamp(self):
         """A form is good for COMMENTS_FORM_MAX_AGE_HOURS: pages are cached, and a reader may
         take their time; a stamp from the future is forged."""
