@@ -16,6 +16,7 @@ urlpatterns = [
     path("documentaries/", include("reviews.urls")),
     path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("security/", include("security.urls")),
     path("", include("blog.urls")),
 ]
 

@@ -1,0 +1,382 @@
+"""Content-Security-Policy, the other security headers, cookies and the login lockout."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.factories import make_staff, make_user
+
+pytestmark = pytest.mark.django_db
+
+REPORT_URL = reverse("security:csp_report")
+ROOT_DIR = Path(__file__).resolve().parent.parent
+
+
+def policy_of(response, header="Content-Security-Policy"):
+    """The policy as {directive: [values]}."""
+    directives = {}
+    for part in response[header].split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+def assert_strict(response, header="Content-Security-Policy"):
+    policy = policy_of(response, header)
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["img-src"][:2] == ["'self'", "data:"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    assert policy["form-action"][0] == "'self'"
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["report-uri"] == [REPORT_URL]
+    assert policy["report-to"] == ["csp-endpoint"]
+    assert response["Reporting-Endpoints"] == f'csp-endpoint="http://testserver{REPORT_URL}"'
+    for loose in ("'unsafe-inline'", "'unsafe-eval'", "*", "https:", "http:"):
+        assert loose not in response[header]
+    return policy
+
+
+def assert_other_headers(response):
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+
+
+# The policy on every kind of page
+
+
+def test_post_page_has_the_strict_policy(client, demo):
+    response = client.get(demo.get_absolute_url())
+    assert response.status_code == 200
+    assert_strict(response)
+    assert_other_headers(response)
+    assert "Content-Security-Policy-Report-Only" not in response
+
+
+def test_home_search_and_feeds_have_it(client, demo):
+    for url in (reverse("blog:home"), reverse("blog:search") + "?q=weiwei", reverse("blog:feed")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_strict(response)
+
+
+def test_admin_pages_have_it(client):
+    client.force_login(make_staff())
+    for url in (
+        reverse("admin:index"),
+        reverse("admin:blog_post_changelist"),
+        reverse("admin:blog_post_add"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_strict(response)
+    client.logout()
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 200
+    assert_strict(response)
+
+
+def test_account_pages_have_it(client):
+    for name in ("account_login", "account_signup", "account_reset_password"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200, name
+        assert_strict(response)
+
+
+def test_error_pages_have_it(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert_strict(response)
+    assert_other_headers(response)
+
+
+@override_settings(ROOT_URLCONF="tests.security_urls")
+def test_server_error_page_has_it():
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/broken/")
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
+    assert_strict(response)
+    assert_other_headers(response)
+
+
+def test_static_files_from_whitenoise_have_it(client, settings):
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    # Served by whitenoise, not by a Django view.
+    assert type(response).__module__.startswith("whitenoise") or isinstance(
+        response, WhiteNoiseMiddleware.FileResponse
+    )
+    assert_strict(response)
+    assert_other_headers(response)
+
+
+def test_hsts_only_over_https(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    assert "Strict-Transport-Security" not in client.get("/no/such/page/")
+    response = client.get("/no/such/page/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    static = client.get("/static/css/site.css", secure=True)
+    assert "Strict-Transport-Security" in static
+
+
+def test_no_inline_style_or_script_in_our_templates():
+    root = ROOT_DIR
+    offenders = []
+    for path in [
+        *root.joinpath("templates").rglob("*.html"),
+        *root.joinpath("static/js").rglob("*.js"),
+    ]:
+        text = path.read_text()
+        for needle in ("style=", "<style", " onclick=", " onload=", " onsubmit=", "javascript:"):
+            if needle in text:
+                offenders.append(f"{path.relative_to(root)}: {needle}")
+        for chunk in text.split("<script")[1:]:
+            opening = chunk.split(">", 1)[0]
+            if "src=" not in opening and "application/ld+json" not in opening:
+                offenders.append(f"{path.relative_to(root)}: inline <script>")
+    assert offenders == []
+
+
+def test_json_ld_stays_a_data_block(client, demo):
+    html = client.get(demo.get_absolute_url()).content.decode()
+    assert '<script type="application/ld+json">' in html
+
+
+# Settings: extra image hosts, OAuth providers, report-only
+
+
+def settings_in_child(env, expression):
+    """Evaluates `expression` (JSON-printed) in a fresh process with these variables."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({expression}, default=str))"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CSP_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "DJANGO_DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT_DIR,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_extra_image_hosts_and_configured_providers_join_the_policy():
+    directives = settings_in_child(
+        {
+            "CSP_EXTRA_IMG_SRC": "https://example.files.wordpress.com,https://i0.wp.com",
+            "GOOGLE_CLIENT_ID": "id",
+            "GOOGLE_CLIENT_SECRET": "secret",
+        },
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']",
+    )
+    assert directives["img-src"] == [
+        "'self'",
+        "data:",
+        "https://example.files.wordpress.com",
+        "https://i0.wp.com",
+    ]
+    # Google has keys; X, Facebook and WordPress.com do not.
+    assert directives["form-action"] == ["'self'", "https://accounts.google.com"]
+
+
+def test_without_keys_forms_go_only_to_this_site(client):
+    assert policy_of(client.get(reverse("account_login")))["form-action"] == ["'self'"]
+
+
+def test_report_only_switch_in_the_environment():
+    enforced, report_only = settings_in_child(
+        {"CSP_REPORT_ONLY": "1"},
+        "[getattr(settings, 'CONTENT_SECURITY_POLICY', None), "
+        "settings.CONTENT_SECURITY_POLICY_REPORT_ONLY['DIRECTIVES']['script-src']]",
+    )
+    assert enforced is None
+    assert report_only == ["'self'"]
+
+
+def test_report_only_sends_the_report_only_header(client, demo, settings):
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = settings.CONTENT_SECURITY_POLICY
+    settings.CONTENT_SECURITY_POLICY = None
+    response = client.get(demo.get_absolute_url())
+    assert "Content-Security-Policy" not in response
+    assert_strict(response, header="Content-Security-Policy-Report-Only")
+
+
+# The report endpoint
+
+BROWSER_REPORT = {
+    "csp-report": {
+        "document-uri": "http://testserver/2018/04/02/post/",
+        "violated-directive": "script-src-elem",
+        "effective-directive": "script-src-elem",
+        "blocked-uri": "inline",
+        "line-number": 12,
+        "disposition": "enforce",
+    }
+}
+REPORTING_API_BATCH = [
+    {
+        "type": "csp-violation",
+        "url": "http://testserver/",
+        "body": {
+            "documentURL": "http://testserver/",
+            "effectiveDirective": "style-src-attr",
+            "blockedURL": "inline",
+            "disposition": "enforce",
+        },
+    }
+]
+
+
+def test_a_browser_report_is_logged(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="security.csp"):
+        response = client.post(
+            REPORT_URL, json.dumps(BROWSER_REPORT), content_type="application/csp-report"
+        )
+    assert response.status_code == 204
+    [record] = caplog.records
+    assert "effective-directive=script-src-elem" in record.getMessage()
+    assert "blocked-uri=inline" in record.getMessage()
+
+
+def test_a_reporting_api_batch_is_logged(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="security.csp"):
+        response = client.post(
+            REPORT_URL, json.dumps(REPORTING_API_BATCH), content_type="application/reports+json"
+        )
+    assert response.status_code == 204
+    [record] = caplog.records
+    assert "effective-directive=style-src-attr" in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not json",
+        b"\xff\xfe\x00",
+        b"[" * 5000 + b"]" * 5000,
+        b'{"csp-report": "a string"}',
+        b'{"csp-report": {"blocked-uri": {"nested": [1, 2]}}}',
+        b"[1, null, {}]",
+        b'"just a string"',
+    ],
+)
+def test_junk_is_answered_without_an_error(client, caplog, body):
+    with caplog.at_level(logging.WARNING, logger="security.csp"):
+        response = client.post(REPORT_URL, body, content_type="application/csp-report")
+    assert response.status_code == 204
+    assert all("Traceback" not in r.getMessage() for r in caplog.records)
+
+
+def test_a_forged_line_break_does_not_forge_a_log_line(client, caplog):
+    report = {"csp-report": {"blocked-uri": "inline\nCRITICAL fake entry"}}
+    with caplog.at_level(logging.WARNING, logger="security.csp"):
+        client.post(REPORT_URL, json.dumps(report), content_type="application/csp-report")
+    [record] = caplog.records
+    assert "\n" not in record.getMessage()
+
+
+def test_an_oversized_report_is_refused_unread(client):
+    body = json.dumps({"csp-report": {"blocked-uri": "x" * 70_000}})
+    response = client.post(REPORT_URL, body, content_type="application/csp-report")
+    assert response.status_code == 413
+
+
+def test_only_post(client):
+    assert client.get(REPORT_URL).status_code == 405
+
+
+def test_reports_are_rate_limited_per_address(client, settings, caplog):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.CSP_REPORTS_PER_IP = 3
+    body = json.dumps(BROWSER_REPORT)
+    statuses = [
+        client.post(REPORT_URL, body, content_type="application/csp-report").status_code
+        for _ in range(5)
+    ]
+    assert statuses == [204, 204, 204, 429, 429]
+    other = client.post(
+        REPORT_URL, body, content_type="application/csp-report", REMOTE_ADDR="192.0.2.7"
+    )
+    assert other.status_code == 204
+    cache.clear()
+
+
+# Cookies
+
+
+def test_session_and_csrf_cookies_are_flagged(client, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    make_user("reader")
+    page = client.get(reverse("account_login"), secure=True)
+    csrf = page.cookies["csrftoken"]
+    assert csrf["httponly"] and csrf["secure"] and csrf["samesite"] == "Lax"
+    response = client.post(
+        reverse("account_login"),
+        {"login": "reader", "password": "pw-1234-test"},
+        secure=True,
+    )
+    assert response.status_code == 302
+    session = response.cookies["sessionid"]
+    assert session["httponly"] and session["secure"] and session["samesite"] == "Lax"
+
+
+def test_production_settings_flag_cookies_secure():
+    values = settings_in_child(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DJANGO_ALLOWED_HOSTS": "reviews.example.com",
+        },
+        "[settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
+        "settings.SESSION_COOKIE_HTTPONLY, settings.CSRF_COOKIE_HTTPONLY, "
+        "settings.SECURE_HSTS_SECONDS > 0]",
+    )
+    assert values == [True, True, True, True, True]
+
+
+# django-axes on allauth's login form
+
+
+@pytest.mark.parametrize("login_as", ["username", "email"])
+def test_failed_allauth_logins_lock_the_account_out(client, settings, login_as):
+    settings.AXES_FAILURE_LIMIT = 3
+    user = make_user("ines")
+    login = reverse("account_login")
+    name = user.username if login_as == "username" else user.email
+    for _ in range(2):
+        response = client.post(login, {"login": name, "password": "wrong"})
+        assert response.status_code == 200
+        assert "not correct" in response.content.decode()
+    # The third failure reaches the limit: from now on even the right password is refused.
+    assert client.post(login, {"login": name, "password": "wrong"}).status_code == 429
+    response = client.post(login, {"login": name, "password": "pw-1234-test"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Still locked on the admin's form, which counts against the same username.
+    response = client.post(reverse("admin:login"), {"username": "ines", "password": "pw-1234-test"})
+    assert response.status_code == 429
