@@ -2,7 +2,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -167,7 +167,8 @@ def _like_response(request, result, fallback, visitor):
         safe = url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
-        response = redirect(next_url if safe else fallback)
+        # A URL, never a view name: redirect("0") would try to reverse "0" and fail.
+        response = HttpResponseRedirect(next_url if safe else fallback)
     if not request.user.is_authenticated and reader_key(request) != visitor:
         response.set_signed_cookie(
             VISITOR_COOKIE,

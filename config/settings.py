@@ -83,6 +83,10 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "security.middleware.SecurityHeadersMiddleware",
     # --- end of security headers
+    # Not-found instead of a crash: ids past 64 bits in an address (security/), a social
+    # login without keys (comments/).
+    "security.middleware.OutOfRangeIdMiddleware",
+    "comments.middleware.UnconfiguredProviderMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from blog.sitemaps import ArchiveSitemap, PostSitemap, robots_txt, sitemap_view
+from comments.views import not_found
 from reviews.sitemaps import DocumentarySitemap
 
 sitemaps = {"posts": PostSitemap, "documentaries": DocumentarySitemap, "archives": ArchiveSitemap}
@@ -12,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Ours first: it replaces django-comments' posting view at the same address.
     path("", include("comments.urls")),
+    # xtd adds REST format suffixes (liked.json) to its plain views, which then crash: not found.
+    re_path(r"^comments/.*\.[A-Za-z0-9]+/?$", not_found),
     path("comments/", include("django_comments_xtd.urls")),
     path("documentaries/", include("reviews.urls")),
     path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),

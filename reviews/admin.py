@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from blog.admin import PostAdmin
+from blog.admin_widgets import SafeAutocompleteMixin
 
 from .models import RATING_STEPS, Company, Documentary, Person, Review, StreamingService
 
@@ -87,7 +88,7 @@ class RatingField(forms.TypedChoiceField):
         return as_rating(value) in RATING_STEPS
 
 
-class ReviewInline(admin.StackedInline):
+class ReviewInline(SafeAutocompleteMixin, admin.StackedInline):
     model = Review
     can_delete = True
     extra = 1

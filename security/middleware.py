@@ -6,6 +6,7 @@ Cross-Origin-Opener-Policy; django-csp sets Content-Security-Policy. This adds t
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.http import Http404
 from django.urls import reverse
 
 
@@ -32,3 +33,30 @@ class SecurityHeadersMiddleware:
             "Reporting-Endpoints", f'{settings.CSP_REPORT_GROUP}="{endpoint}"'
         )
         return response
+
+
+# The largest id any of our tables can hold (64-bit); SQLite raises past it, not "no such row".
+MAX_ID = 2**63 - 1
+
+
+class OutOfRangeIdMiddleware:
+    """An address with an id no table can hold (/comments/reply/99999999999999999999/) is 404.
+
+    Ids come from <int:...> routes as ints and from django-comments' regex routes as digit
+    strings in the positional arguments.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        for value in (*view_args, *view_kwargs.values()):
+            too_big = isinstance(value, int) and abs(value) > MAX_ID
+            if isinstance(value, str) and value.isascii() and value.isdigit():
+                too_big = int(value) > MAX_ID
+            if too_big:
+                raise Http404("No such id.")
+        return None

@@ -1,0 +1,396 @@
+"""Malformed input everywhere a reader, an author or an import file can send it: never a 500.
+
+Hypothesis draws the values; the profile (tests/conftest.py) fixes the seed and the number of
+examples for `make test`, and HYPOTHESIS_PROFILE=nightly runs many more.
+"""
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+from django_comments_xtd.models import XtdComment
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from comments.forms import CommentForm
+from tests.comment_helpers import POST_URL, comment_data
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+WXR = Path(__file__).resolve().parent / "wxr" / "blog.xml"
+# Slow examples (an import, an admin save) get a quarter of the profile's examples.
+FEWER = settings(max_examples=max(4, settings().max_examples // 4))
+
+# Values that broke web apps before: numbers out of range, NUL, encodings, Unicode, length.
+NASTY = [
+    "0",
+    "-1",
+    "00",
+    "2147483648",
+    "99999999999999999999999",
+    "1e308",
+    "NaN",
+    "\x00",
+    "a\x00b",
+    "%00",
+    "%zz",
+    "%",
+    "%C3%28",
+    "%ff%fe",
+    "..",
+    "%2e%2e%2f",
+    "é",
+    "Ai-Weiwei-日本語",
+    "💥",
+    "\u202eevil",
+    "ﬁ",
+    "İ",
+    "x" * 3000,
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "{{ settings.SECRET_KEY }}",
+    " ",
+    "\r\n",
+]
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
+VALUE = st.one_of(st.sampled_from(NASTY), TEXT, st.integers().map(str))
+QUERY_KEYS = st.one_of(
+    st.sampled_from(
+        ["page", "q", "p", "page_id", "cat", "tag", "s", "replytocom", "next", "feed", "m"]
+    ),
+    TEXT,
+)
+
+
+# Every public address ---------------------------------------------------------------------
+
+
+def _template(pattern):
+    """A pattern's route with each parameter as {}."""
+    if isinstance(pattern, RoutePattern):
+        return re.sub(r"<(?:\w+:)?\w+>", "{}", str(pattern))
+    regex = str(pattern).lstrip("^").removesuffix("$").replace("/?", "/")
+    regex = re.sub(r"\((?:[^()]|\([^()]*\))*\)\??", "{}", regex)
+    return regex.replace("\\.", ".").replace("\\", "")
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        piece = _template(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + piece)
+        elif isinstance(entry, URLPattern):
+            yield prefix + piece
+
+
+# The admin has its own tests (and a login in front); everything else is public.
+PUBLIC_ROUTES = sorted(
+    {route for route in _walk(get_resolver().url_patterns) if not route.startswith("admin/")}
+)
+
+
+def _address(route, segments, raw_percent, query):
+    safe = "%" if raw_percent else ""
+    path = "/" + route.format(*(quote(s, safe=safe) for s in segments))
+    return f"{path}?{query}" if query else path
+
+
+def assert_no_server_error(response, what):
+    assert response.status_code < 500, f"{response.status_code} for {str(what)[:300]!r}"
+
+
+def test_routes_were_found():
+    assert len(PUBLIC_ROUTES) > 40
+    assert "{}/{}/{}/{}/" in PUBLIC_ROUTES  # the post page
+    assert "accounts/login/" in PUBLIC_ROUTES
+
+
+@pytest.mark.parametrize("value", ["\x00", "%zz", "x" * 3000, "99999999999999999999999"])
+def test_every_public_route_with_odd_segments(client, demo, value):
+    for route in PUBLIC_ROUTES:
+        address = _address(route, [value] * route.count("{}"), True, f"page={quote(value)}")
+        assert_no_server_error(client.get(address), address)
+
+
+@given(
+    route=st.sampled_from(PUBLIC_ROUTES),
+    segments=st.lists(VALUE, min_size=4, max_size=4),
+    raw_percent=st.booleans(),
+    query=st.lists(st.tuples(QUERY_KEYS, VALUE), max_size=4),
+)
+def test_public_routes_with_drawn_segments_and_queries(
+    client, demo, route, segments, raw_percent, query
+):
+    address = _address(route, segments[: route.count("{}")], raw_percent, urlencode(query))
+    assert_no_server_error(client.get(address), address)
+
+
+@given(
+    query=VALUE,
+    page=VALUE,
+    extra=st.lists(st.tuples(QUERY_KEYS, VALUE), max_size=3),
+)
+def test_search(client, demo, query, page, extra):
+    response = client.get(reverse("blog:search"), [("q", query), ("page", page), *extra])
+    assert_no_server_error(response, (query, page, extra))
+
+
+@given(page=VALUE)
+def test_paged_lists(client, demo, page):
+    for name in ("blog:home", "blog:archive", "reviews:documentary_list"):
+        response = client.get(reverse(name), {"page": page})
+        assert_no_server_error(response, (name, page))
+        if response.status_code == 200:
+            assert "<main" in response.content.decode()
+
+
+# Reader's forms ---------------------------------------------------------------------------
+
+COMMENT_TEXT = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=400),
+    st.sampled_from(["*bold* and [a link](javascript:alert(1))", "> quote\n\n- list", "x" * 3001]),
+)
+
+
+@given(
+    comment=COMMENT_TEXT,
+    name=VALUE,
+    email=st.one_of(VALUE, st.emails()),
+    url=st.one_of(VALUE, st.just("https://example.org/ü?a=1")),
+    extra=st.dictionaries(
+        st.sampled_from(
+            [
+                "reply_to",
+                "followup",
+                "remember",
+                "preview",
+                "honeypot",
+                "timestamp",
+                "security_hash",
+                "content_type",
+                "object_pk",
+            ]
+        ),
+        VALUE,
+        max_size=3,
+    ),
+)
+def test_comment_form(client, demo, comment, name, email, url, extra):
+    data = comment_data(demo, comment=comment, name=name, email=email, url=url, **extra)
+    expected = CommentForm(demo, data=data)
+    response = client.post(POST_URL, data)
+    assert_no_server_error(response, data)
+    if response.status_code == 302 and "#c" in response["Location"]:
+        # Accepted: what is stored is exactly what was typed, after the form's own cleaning.
+        assert expected.is_valid(), expected.errors
+        pk = int(response["Location"].rsplit("#c", 1)[1])
+        stored = XtdComment.objects.get(pk=pk)
+        assert stored.comment == expected.cleaned_data["comment"]
+        assert stored.user_name == expected.cleaned_data["name"]
+        assert stored.user_url == expected.cleaned_data["url"]
+    elif response.status_code in (400, 403):
+        page = response.content.decode()
+        assert page.strip(), "an empty error page"
+        # A form with errors comes back with what was typed (a forged form gets one sentence).
+        if "errorlist" in page and comment.strip() and "\x00" not in comment:
+            typed = comment.strip().replace("\r\n", "\n")[:20]
+            assert html.escape(typed, quote=False) in page.replace("&#x27;", "'").replace(
+                "&quot;", '"'
+            )
+
+
+@given(
+    target=st.sampled_from(["post", "comment", "missing", "huge"]),
+    fields=st.dictionaries(
+        st.one_of(st.sampled_from(["next", "liked", "csrfmiddlewaretoken"]), TEXT),
+        VALUE,
+        max_size=3,
+    ),
+    as_json=st.booleans(),
+)
+def test_like_forms(client, demo, target, fields, as_json):
+    from tests.comment_helpers import add_comment
+
+    comment = XtdComment.objects.first() or add_comment(demo)
+    pk = {"post": demo.pk, "comment": comment.pk, "missing": 987654, "huge": 2**63}[target]
+    name = "comments:like_comment" if target == "comment" else "comments:like_post"
+    headers = {"Accept": "application/json"} if as_json else {}
+    response = client.post(reverse(name, args=[pk]), fields, headers=headers)
+    assert_no_server_error(response, (target, fields))
+
+
+@given(
+    login=VALUE,
+    password=VALUE,
+    extra=st.dictionaries(
+        st.sampled_from(["remember", "next", "username", "email"]), VALUE, max_size=2
+    ),
+)
+def test_login_form(client, login, password, extra):
+    response = client.post(
+        reverse("account_login"), {"login": login, "password": password, **extra}
+    )
+    assert_no_server_error(response, (login, password, extra))
+    if response.status_code == 200:
+        assert (
+            "errorlist" in response.content.decode() or "not correct" in response.content.decode()
+        )
+
+
+@given(
+    username=VALUE,
+    email=st.one_of(VALUE, st.emails()),
+    password1=VALUE,
+    password2=st.one_of(VALUE, st.just(None)),
+)
+def test_signup_form(client, username, email, password1, password2):
+    data = {"username": username, "email": email, "password1": password1}
+    data["password2"] = password1 if password2 is None else password2
+    response = client.post(reverse("account_signup"), data)
+    assert_no_server_error(response, data)
+    if response.status_code == 200:
+        assert "errorlist" in response.content.decode()
+
+
+# The author's post form in the admin ------------------------------------------------------
+
+
+class _FormFields(HTMLParser):
+    """The fields of the admin's post form with the values a browser would send."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "file", "checkbox"):
+            self.fields[name] = attrs.get("value") or ""
+        elif tag == "input" and name and attrs.get("type") == "checkbox" and "checked" in attrs:
+            self.fields[name] = attrs.get("value") or "on"
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            self.fields.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields[self._select] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+
+@pytest.fixture
+def author_client(client, demo):
+    author = make_user("writer", is_staff=True)
+    author.groups.add(Group.objects.get(name="Author"))
+    client.force_login(author)
+    return client
+
+
+POST_FIELDS = [
+    "title",
+    "slug",
+    "body",
+    "excerpt",
+    "status",
+    "published_at_0",
+    "published_at_1",
+    "challenge",
+    "challenge_letter",
+    "review-0-documentary",
+    "review-0-rating",
+    "review-0-watched_on",
+    "review-0-watched_via",
+    "review-0-lessons",
+    "review-TOTAL_FORMS",
+    "images-TOTAL_FORMS",
+    "images-0-alt",
+]
+
+
+@FEWER
+@given(
+    changes=st.dictionaries(st.sampled_from(POST_FIELDS), VALUE, min_size=1, max_size=5),
+    dropped=st.lists(st.sampled_from(POST_FIELDS), max_size=2),
+    action=st.sampled_from(["_save", "_continue", "_preview"]),
+)
+def test_admin_post_form(author_client, changes, dropped, action):
+    add_url = reverse("admin:blog_post_add")
+    parser = _FormFields()
+    parser.feed(author_client.get(add_url).content.decode())
+    data = {**parser.fields, "title": "A draft", "body": "Some words.", **changes, action: "1"}
+    for name in dropped:
+        data.pop(name, None)
+    response = author_client.post(add_url, data)
+    assert_no_server_error(response, data)
+    if response.status_code == 200:
+        page = response.content.decode()
+        assert "errornote" in page or "errorlist" in page or "preview" in page.lower()
+
+
+# The WordPress importer -------------------------------------------------------------------
+
+ORIGINAL = WXR.read_bytes()
+TEXT_ELEMENTS = list(
+    re.finditer(rb"<(wp:[a-z_]+|title|link|pubDate|dc:creator)>([^<]*)</\1>", ORIGINAL)
+)
+
+
+@st.composite
+def broken_exports(draw):
+    kind = draw(st.sampled_from(["truncated", "bytes", "element", "inserted"]))
+    if kind == "truncated":
+        return ORIGINAL[: draw(st.integers(0, len(ORIGINAL) - 1))]
+    if kind == "element":
+        match = draw(st.sampled_from(TEXT_ELEMENTS))
+        value = draw(VALUE).encode("utf-8", "surrogatepass")
+        value = value.replace(b"&", b"&amp;").replace(b"<", b"&lt;")
+        return ORIGINAL[: match.start(2)] + value + ORIGINAL[match.end(2) :]
+    at = draw(st.integers(0, len(ORIGINAL)))
+    if kind == "inserted":
+        junk = draw(
+            st.sampled_from(
+                [
+                    b"\x00",
+                    b"]]>",
+                    b"&undefined;",
+                    b"<!DOCTYPE x [<!ENTITY a 'b'>]>",
+                    b"</item>",
+                    b"\xff\xfe",
+                ]
+            )
+        )
+        return ORIGINAL[:at] + junk + ORIGINAL[at:]
+    junk = draw(st.binary(min_size=1, max_size=16))
+    return ORIGINAL[:at] + junk + ORIGINAL[at + len(junk) :]
+
+
+@FEWER
+@given(export=broken_exports())
+def test_importer_with_broken_files(tmp_path_factory, export):
+    path = tmp_path_factory.mktemp("wxr") / "export.xml"
+    path.write_bytes(export)
+    try:
+        call_command("import_wordpress", str(path), "--dry-run", verbosity=0)
+    except CommandError as exc:
+        message = str(exc)
+        assert "export.xml" in message and "Nothing was imported" in message, message
