@@ -164,10 +164,10 @@ def _like_response(request, result, fallback, visitor):
         if result.limited:
             messages.info(request, "Thanks! Many likes came from your network today already.")
         next_url = request.POST.get("next", "")
-        safe = url_has_allowed_host_and_scheme(
+        # A path on this site, never a view name: redirect("0") tried to reverse "0" and failed.
+        safe = next_url.startswith("/") and url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
-        # A URL, never a view name: redirect("0") would try to reverse "0" and fail.
         response = HttpResponseRedirect(next_url if safe else fallback)
     if not request.user.is_authenticated and reader_key(request) != visitor:
         response.set_signed_cookie(

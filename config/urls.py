@@ -13,8 +13,13 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Ours first: it replaces django-comments' posting view at the same address.
     path("", include("comments.urls")),
-    # xtd adds REST format suffixes (liked.json) to its plain views, which then crash: not found.
-    re_path(r"^comments/.*\.[A-Za-z0-9]+/?$", not_found),
+    # xtd adds REST format suffixes (liked.json) to its plain views, which then crash: not
+    # found. Keys (mute/KEY/) and object ids (cr/1/ID/) may hold dots: only without the slash.
+    re_path(
+        r"^comments/(?:sent|liked|disliked|(?:reply|flag|like|dislike)/\d+)\.[a-z0-9]+/?$",
+        not_found,
+    ),
+    re_path(r"^comments/(?:mute|confirm|cr/\d+)/.+\.[a-z0-9]+$", not_found),
     path("comments/", include("django_comments_xtd.urls")),
     path("documentaries/", include("reviews.urls")),
     path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),

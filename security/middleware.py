@@ -9,6 +9,8 @@ from django.core.exceptions import DisallowedHost
 from django.http import Http404
 from django.urls import reverse
 
+from .oauth import social_app_hosts
+
 
 def permissions_policy(features):
     """{"camera": [], "fullscreen": ["self"]} -> 'camera=(), fullscreen=(self)'."""
@@ -22,6 +24,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            hosts = social_app_hosts()
+            if hosts:  # read by django-csp's middleware, which runs after this one
+                response._csp_update = response._csp_update_ro = {"form-action": hosts}
         if self.permissions_policy:
             response.headers.setdefault("Permissions-Policy", self.permissions_policy)
         # The endpoint the policy's report-to names; the Reporting API wants an absolute URL.

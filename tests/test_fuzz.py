@@ -97,9 +97,11 @@ PUBLIC_ROUTES = sorted(
 )
 
 
-def _address(route, segments, raw_percent, query):
+def _address(route, segments, raw_percent, query, slash=True):
     safe = "%" if raw_percent else ""
     path = "/" + route.format(*(quote(s, safe=safe) for s in segments))
+    if not slash:
+        path = path.rstrip("/") or "/"
     return f"{path}?{query}" if query else path
 
 
@@ -116,8 +118,10 @@ def test_routes_were_found():
 @pytest.mark.parametrize("value", ["\x00", "%zz", "x" * 3000, "99999999999999999999999"])
 def test_every_public_route_with_odd_segments(client, demo, value):
     for route in PUBLIC_ROUTES:
-        address = _address(route, [value] * route.count("{}"), True, f"page={quote(value)}")
-        assert_no_server_error(client.get(address), address)
+        for slash in (True, False):
+            segments = [value] * route.count("{}")
+            address = _address(route, segments, True, f"page={quote(value)}", slash)
+            assert_no_server_error(client.get(address), address)
 
 
 @given(
@@ -125,11 +129,13 @@ def test_every_public_route_with_odd_segments(client, demo, value):
     segments=st.lists(VALUE, min_size=4, max_size=4),
     raw_percent=st.booleans(),
     query=st.lists(st.tuples(QUERY_KEYS, VALUE), max_size=4),
+    slash=st.booleans(),
 )
 def test_public_routes_with_drawn_segments_and_queries(
-    client, demo, route, segments, raw_percent, query
+    client, demo, route, segments, raw_percent, query, slash
 ):
-    address = _address(route, segments[: route.count("{}")], raw_percent, urlencode(query))
+    segments = segments[: route.count("{}")]
+    address = _address(route, segments, raw_percent, urlencode(query), slash)
     assert_no_server_error(client.get(address), address)
 
 
@@ -394,3 +400,57 @@ def test_importer_with_broken_files(tmp_path_factory, export):
     except CommandError as exc:
         message = str(exc)
         assert "export.xml" in message and "Nothing was imported" in message, message
+
+
+# The 500s fuzzing found, kept as plain regression tests ----------------------------------
+
+
+def test_social_login_without_keys_is_not_found(client):
+    for provider in ("google", "twitter_oauth2", "facebook", "wordpress"):
+        response = client.get(f"/accounts/{provider}/login/")
+        assert response.status_code == 404, provider
+        assert "<main" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/comments/liked.json",
+        "/comments/sent.json/",
+        "/comments/flag/1.api/",
+        "/comments/mute/some-key.json",
+        "/comments/cr/1/2.json",
+    ],
+)
+def test_comment_addresses_with_a_format_suffix_are_not_found(client, address):
+    assert client.get(address).status_code == 404
+
+
+def test_ids_no_table_can_hold_are_not_found(client, demo):
+    huge = "9" * 25
+    for address in (
+        f"/comments/reply/{huge}/",
+        f"/commenters/{huge}/",
+        f"/preview/{huge}/",
+        f"/comments/flag/{huge}/",
+    ):
+        assert client.get(address).status_code in (302, 404), address
+    response = client.post(reverse("comments:like_post", args=[2**64]))
+    assert response.status_code == 404
+
+
+def test_a_like_whose_next_is_not_an_address_goes_back_to_the_post(client, demo):
+    response = client.post(reverse("comments:like_post", args=[demo.pk]), {"next": "0"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{demo.get_absolute_url()}#comments"
+
+
+@pytest.mark.parametrize("value", ["1e308", "9" * 25, "x"])
+def test_a_forged_documentary_id_in_the_post_form_is_a_form_error(author_client, value):
+    add_url = reverse("admin:blog_post_add")
+    parser = _FormFields()
+    parser.feed(author_client.get(add_url).content.decode())
+    data = {**parser.fields, "title": "A draft", "body": "Words.", "review-0-documentary": value}
+    response = author_client.post(add_url, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

@@ -204,6 +204,26 @@ def test_without_keys_forms_go_only_to_this_site(client):
     assert policy_of(client.get(reverse("account_login")))["form-action"] == ["'self'"]
 
 
+def test_a_social_app_added_in_the_admin_joins_form_action_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    from allauth.socialaccount.models import SocialApp
+    from django.contrib.sites.models import Site
+
+    login = reverse("account_login")
+    assert policy_of(client.get(login))["form-action"] == ["'self'"]
+    with django_capture_on_commit_callbacks(execute=True):
+        app = SocialApp.objects.create(provider="wordpress", name="WP", client_id="i", secret="s")
+        app.sites.add(Site.objects.get_current())
+    assert policy_of(client.get(login))["form-action"] == [
+        "'self'",
+        "https://public-api.wordpress.com",
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        app.delete()
+    assert policy_of(client.get(login))["form-action"] == ["'self'"]
+
+
 def test_report_only_switch_in_the_environment():
     enforced, report_only = settings_in_child(
         {"CSP_REPORT_ONLY": "1"},

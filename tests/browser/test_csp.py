@@ -192,6 +192,7 @@ def test_an_injected_inline_script_is_blocked_and_reported(open_context, setting
     deadline = time.monotonic() + 20
     while not reported() and time.monotonic() < deadline:
         time.sleep(0.25)
+    # One violation: the inline script. The JSON-LD data block next to it is not one.
     assert [v["directive"] for v in violations] == ["script-src-elem"]
     [report] = reported()
     assert "effective-directive=script-src-elem" in report

@@ -1,0 +1,32 @@
+"""Where the social login forms end up: the providers added as a Social application in the admin.
+
+Providers with keys in the environment are in the policy from settings already. The admin's
+Social applications can change at any time, so their hosts are looked up (once, then cached
+until a Social application changes) and added to the page's form-action.
+"""
+
+from allauth.socialaccount.models import SocialApp
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+CACHE_KEY = "security:social-app-form-action"
+
+
+def social_app_hosts():
+    hosts = cache.get(CACHE_KEY)
+    if hosts is None:
+        providers = (
+            SocialApp.objects.filter(sites__id=settings.SITE_ID)
+            .values_list("provider", flat=True)
+            .distinct()
+        )
+        hosts = sorted(
+            {host for p in providers for host in settings.OAUTH_FORM_ACTION_HOSTS.get(p, [])}
+        )
+        cache.set(CACHE_KEY, hosts, None)
+    return hosts
+
+
+def forget_social_app_hosts(**kwargs):
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
