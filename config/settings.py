@@ -83,9 +83,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "security.middleware.SecurityHeadersMiddleware",
     # --- end of security headers
-    # Not-found instead of a crash: ids past 64 bits in an address (security/), a social
-    # login without keys (comments/).
-    "security.middleware.OutOfRangeIdMiddleware",
+    # Not-found instead of a crash: ids past 64 bits or NUL in an address (security/), a
+    # social login without keys (comments/).
+    "security.middleware.ImpossibleAddressMiddleware",
     "comments.middleware.UnconfiguredProviderMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -45,11 +45,12 @@ class SecurityHeadersMiddleware:
 MAX_ID = 2**63 - 1
 
 
-class OutOfRangeIdMiddleware:
-    """An address with an id no table can hold (/comments/reply/99999999999999999999/) is 404.
+class ImpossibleAddressMiddleware:
+    """Addresses no page can have answer 404 before a view takes them to the database.
 
-    Ids come from <int:...> routes as ints and from django-comments' regex routes as digit
-    strings in the positional arguments.
+    An id no table can hold (/comments/reply/99999999999999999999/: ids come from <int:...>
+    routes as ints and from django-comments' regex routes as digit strings), and a NUL
+    character in the path (%00, which PostgreSQL refuses in any text it is asked to compare).
     """
 
     def __init__(self, get_response):
@@ -59,6 +60,8 @@ class OutOfRangeIdMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if "\x00" in request.path_info:
+            raise Http404("No such address.")
         for value in (*view_args, *view_kwargs.values()):
             too_big = isinstance(value, int) and abs(value) > MAX_ID
             if isinstance(value, str) and value.isascii() and value.isdigit():

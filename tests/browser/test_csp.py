@@ -153,6 +153,9 @@ def test_reading_commenting_and_liking_raise_no_violation(open_context, seed, se
     # The script ran (the like counted in place), so our static script was allowed.
     page.goto(reverse("blog:home"))
     page.goto(reverse("blog:search") + "?q=never+sorry")
+    for name in ("account_login", "account_signup", "account_reset_password"):
+        page.goto(reverse(name))
+    page.goto("/no/such/page/")
 
     plain = open_context(java_script_enabled=False).new_page()
     comment_on(plain, seed, "Watched it without any script at all.", "Boris Viewer")
@@ -164,7 +167,7 @@ def test_reading_commenting_and_liking_raise_no_violation(open_context, seed, se
     assert_no_violations(seen)
 
 
-def test_admin_live_preview_raises_no_violation(open_context, seed, seen):
+def test_admin_preview_popup_and_autocomplete_raise_no_violation(open_context, seed, seen):
     user = make_staff("owner")
     page = open_context().new_page()
     page.goto(reverse("admin:login"))
@@ -175,11 +178,37 @@ def test_admin_live_preview_raises_no_violation(open_context, seed, seen):
     page.goto(reverse("admin:blog_post_changelist"))
     page.goto(reverse("admin:blog_post_change", args=[seed.pk]))
     page.goto(reverse("admin:blog_post_add"))
-    page.get_by_role("textbox", name="Title").fill("Under the policy")
+    page.get_by_role("textbox", name="Title").press_sequentially("Under the policy")
     page.get_by_role("textbox", name="Body").fill("A film about *courage*.")
     page.locator(".live-preview .preview-body em", has_text="courage").wait_for()
     # The slug was filled in from the title by the admin's prepopulate script.
     assert page.locator("#id_slug").input_value() == "under-the-policy"
+
+    # A documentary added in the "+" popup: the popup's answer page hands it back by script.
+    review = page.locator(".inline-related.dynamic-review").first
+    with page.expect_popup() as opened:
+        review.locator("#add_id_review-0-documentary").click()
+    popup = opened.value
+    popup.get_by_label("Title").press_sequentially("Citizenfour")
+    popup.get_by_label("Release year").fill("2014")
+    popup.get_by_role("button", name="Save", exact=True).click()
+    popup.wait_for_event("close")
+    chosen = review.locator("#id_review-0-documentary option:checked")
+    assert chosen.inner_text() == "Citizenfour (2014)"
+
+    # The autocomplete (select2) opens, searches and picks under the policy too.
+    tags = page.locator(".field-tags .select2-selection")
+    tags.click()
+    page.locator(".select2-container--open .select2-search__field").fill("zz")
+    page.locator(".select2-results__option").first.wait_for()
+    page.keyboard.press("Escape")
+
+    review.get_by_role("radio", name="4 stars", exact=True).check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.locator(".messagelist .success").wait_for()
+
+    page.goto(reverse("account_email"))
+    page.goto(reverse("account_change_password"))
     assert_no_violations(seen)
 
 
