@@ -5,6 +5,7 @@ examples for `make test`, and HYPOTHESIS_PROFILE=nightly runs many more.
 """
 
 import html
+import itertools
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django_comments_xtd.models import XtdComment
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from comments.forms import CommentForm
@@ -169,51 +170,81 @@ COMMENT_TEXT = st.one_of(
 )
 
 
-@given(
-    comment=COMMENT_TEXT,
-    name=VALUE,
-    email=st.one_of(VALUE, st.emails()),
-    url=st.one_of(VALUE, st.just("https://example.org/ü?a=1")),
-    extra=st.dictionaries(
-        st.sampled_from(
-            [
-                "reply_to",
-                "followup",
-                "remember",
-                "preview",
-                "honeypot",
-                "timestamp",
-                "security_hash",
-                "content_type",
-                "object_pk",
-            ]
-        ),
-        VALUE,
-        max_size=3,
-    ),
-)
-def test_comment_form(client, demo, comment, name, email, url, extra):
-    data = comment_data(demo, comment=comment, name=name, email=email, url=url, **extra)
-    expected = CommentForm(demo, data=data)
-    response = client.post(POST_URL, data)
+FORGEABLE_FIELDS = [
+    "reply_to",
+    "followup",
+    "remember",
+    "preview",
+    "honeypot",
+    "timestamp",
+    "security_hash",
+    "content_type",
+    "object_pk",
+    "form_token",
+]
+
+
+def check_comment_response(response, data, expected):
+    """Accepted: stored exactly as typed (after the form's cleaning). Refused: a message."""
     assert_no_server_error(response, data)
+    event(f"comment answered {response.status_code}")
     if response.status_code == 302 and "#c" in response["Location"]:
-        # Accepted: what is stored is exactly what was typed, after the form's own cleaning.
         assert expected.is_valid(), expected.errors
         pk = int(response["Location"].rsplit("#c", 1)[1])
         stored = XtdComment.objects.get(pk=pk)
         assert stored.comment == expected.cleaned_data["comment"]
         assert stored.user_name == expected.cleaned_data["name"]
         assert stored.user_url == expected.cleaned_data["url"]
-    elif response.status_code in (400, 403):
-        page = response.content.decode()
-        assert page.strip(), "an empty error page"
-        # A form with errors comes back with what was typed (a forged form gets one sentence).
-        if "errorlist" in page and comment.strip() and "\x00" not in comment:
-            typed = comment.strip().replace("\r\n", "\n")[:20]
-            assert html.escape(typed, quote=False) in page.replace("&#x27;", "'").replace(
-                "&quot;", '"'
-            )
+        return stored
+    page = response.content.decode()
+    assert response.status_code in (400, 403, 404), response.status_code
+    assert page.strip(), "an empty error page"
+    # A form with errors comes back with what was typed (a forged form gets one sentence).
+    comment = data["comment"]
+    if "errorlist" in page and comment.strip() and "\x00" not in comment:
+        typed = comment.strip().replace("\r\n", "\n")[:20]
+        unescaped = page.replace("&#x27;", "'").replace("&quot;", '"')
+        assert html.escape(typed, quote=False) in unescaped
+    return None
+
+
+@given(
+    comment=COMMENT_TEXT,
+    name=VALUE,
+    email=st.one_of(VALUE, st.emails()),
+    url=st.one_of(VALUE, st.just("https://example.org/ü?a=1")),
+    extra=st.dictionaries(st.sampled_from(FORGEABLE_FIELDS), VALUE, max_size=3),
+)
+def test_comment_form_with_drawn_and_forged_fields(client, demo, comment, name, email, url, extra):
+    data = comment_data(demo, comment=comment, name=name, email=email, url=url, **extra)
+    expected = CommentForm(demo, data=data)
+    check_comment_response(client.post(POST_URL, data), data, expected)
+
+
+READABLE = st.characters(exclude_categories=("Cs", "Cc"))
+READERS = itertools.count(1)
+
+
+@given(
+    comment=st.one_of(
+        st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=600),
+        st.sampled_from(["  padded  ", "line one\r\nline two", "tab\there", "<b>raw</b> & *md*"]),
+    ),
+    name=st.text(READABLE, min_size=1, max_size=50).filter(str.strip),
+    url=st.one_of(st.just(""), st.just("https://example.org/ü?a=1")),
+)
+def test_an_accepted_comment_keeps_what_was_typed(client, demo, comment, name, url):
+    # A new reader each time (address and email), so the duplicate rule does not refuse.
+    n = next(READERS)
+    email = f"reader{n}@example.org"
+    data = comment_data(demo, comment=comment, name=name, email=email, url=url)
+    expected = CommentForm(demo, data=data)
+    address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+    response = client.post(POST_URL, data, REMOTE_ADDR=address)
+    stored = check_comment_response(response, data, expected)
+    if expected.is_valid():
+        # Whatever the form accepts is saved (held or public), never silently dropped.
+        assert stored is not None, response.content.decode()[:500]
 
 
 @given(
@@ -399,7 +430,9 @@ def test_importer_with_broken_files(tmp_path_factory, export):
     path.write_bytes(export)
     try:
         call_command("import_wordpress", str(path), "--dry-run", verbosity=0)
+        event("imported")
     except CommandError as exc:
+        event("refused with a message")
         message = str(exc)
         assert "export.xml" in message and "Nothing was imported" in message, message
 
