@@ -36,6 +36,7 @@ NASTY = [
     "-1",
     "00",
     "2147483648",
+    "9223372036854775808",
     "99999999999999999999999",
     "1e308",
     "²",
@@ -472,6 +473,13 @@ def test_ids_no_table_can_hold_are_not_found(client, demo):
         assert client.get(address).status_code in (302, 404), address
     response = client.post(reverse("comments:like_post", args=[2**64]))
     assert response.status_code == 404
+
+
+def test_a_reply_to_an_id_no_table_can_hold_is_a_form_error(client, demo):
+    data = comment_data(demo, reply_to=str(2**63), comment="A forged reply.")
+    response = client.post(POST_URL, data)
+    assert response.status_code == 400
+    assert "not there any more" in response.content.decode()
 
 
 def test_a_like_whose_next_is_not_an_address_goes_back_to_the_post(client, demo):
