@@ -77,16 +77,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # --- Security headers (security/): outside whitenoise, so static files and error pages
-    # get them too. Content-Security-Policy (django-csp), then Permissions-Policy and the
-    # Reporting-Endpoints header the policy's report-to names.
+    # --- Security (security/, comments/middleware.py) ------------------------------------
+    # Outside whitenoise, so static files and error pages get these headers too:
+    # Content-Security-Policy (django-csp), then Permissions-Policy and Reporting-Endpoints.
     "csp.middleware.CSPMiddleware",
     "security.middleware.SecurityHeadersMiddleware",
-    # --- end of security headers
-    # Not-found instead of a crash: ids past 64 bits or NUL in an address (security/), a
-    # social login without keys (comments/).
+    # Not found instead of a crash: ids past 64 bits or NUL in an address, a social login
+    # without keys.
     "security.middleware.ImpossibleAddressMiddleware",
     "comments.middleware.UnconfiguredProviderMiddleware",
+    # --- end of security -------------------------------------------------------------------
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -342,8 +342,8 @@ PERMISSIONS_POLICY = {
 }
 
 # Content-Security-Policy (django-csp 4): scripts and styles only from our static files.
-# Images from elsewhere: hosts an imported blog's posts still point at (space- or comma-separated
-# origins such as https://example.files.wordpress.com).
+# Images from elsewhere: hosts an imported blog's posts still point at (comma-separated origins
+# such as https://example.files.wordpress.com).
 CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC")
 # Where the login buttons' forms end up: the providers that have keys (see SOCIALACCOUNT_...).
 OAUTH_FORM_ACTION_HOSTS = {

@@ -1,7 +1,9 @@
-"""Headers every response carries, pages, errors and static files alike.
+"""Headers every response carries (pages, errors and static files alike), and addresses no
+page can have.
 
 Django's SecurityMiddleware sets HSTS (on HTTPS), Referrer-Policy, nosniff and
-Cross-Origin-Opener-Policy; django-csp sets Content-Security-Policy. This adds the two it lacks.
+Cross-Origin-Opener-Policy; django-csp sets Content-Security-Policy. SecurityHeadersMiddleware
+adds Permissions-Policy, Reporting-Endpoints and the admin's social logins to form-action.
 """
 
 from django.conf import settings

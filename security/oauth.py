@@ -11,6 +11,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 CACHE_KEY = "security:social-app-form-action"
+# Dropped when a Social application changes; the timeout only bounds how long another process
+# can lag when the cache is each process's own memory (no REDIS_URL).
+CACHE_SECONDS = 600
 
 
 def social_app_hosts():
@@ -24,7 +27,7 @@ def social_app_hosts():
         hosts = sorted(
             {host for p in providers for host in settings.OAUTH_FORM_ACTION_HOSTS.get(p, [])}
         )
-        cache.set(CACHE_KEY, hosts, None)
+        cache.set(CACHE_KEY, hosts, CACHE_SECONDS)
     return hosts
 
 
