@@ -5,6 +5,8 @@ Social applications can change at any time, so their hosts are looked up (once, 
 until a Social application changes) and added to the page's form-action.
 """
 
+import contextlib
+
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.core.cache import cache
@@ -17,7 +19,10 @@ CACHE_SECONDS = 600
 
 
 def social_app_hosts():
-    hosts = cache.get(CACHE_KEY)
+    try:
+        hosts = cache.get(CACHE_KEY)
+    except Exception:  # an unreachable cache must not take the page down: ask the database
+        hosts = None
     if hosts is None:
         providers = (
             SocialApp.objects.filter(sites__id=settings.SITE_ID)
@@ -27,9 +32,16 @@ def social_app_hosts():
         hosts = sorted(
             {host for p in providers for host in settings.OAUTH_FORM_ACTION_HOSTS.get(p, [])}
         )
-        cache.set(CACHE_KEY, hosts, CACHE_SECONDS)
+        # An unreachable cache: the next page asks the database again.
+        with contextlib.suppress(Exception):
+            cache.set(CACHE_KEY, hosts, CACHE_SECONDS)
     return hosts
 
 
 def forget_social_app_hosts(**kwargs):
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    transaction.on_commit(_forget)
+
+
+def _forget():
+    with contextlib.suppress(Exception):  # an unreachable cache holds nothing to forget
+        cache.delete(CACHE_KEY)

@@ -37,15 +37,21 @@ def client_ip(request):
 
 
 def over_limit(ip):
-    """Counts one report request from this address in the current window (in the cache)."""
+    """Counts one report request from this address in the current window (in the cache).
+
+    When the cache cannot count, nothing is logged: reports are not worth an unbounded log.
+    """
     window = max(settings.CSP_REPORTS_WINDOW, 1)
     key = f"csp-reports:{ip}:{int(time.time()) // window}"
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        count = 1
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window)
+            count = 1
+    except Exception:
+        return True
     return count > settings.CSP_REPORTS_PER_IP
 
 

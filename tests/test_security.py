@@ -359,6 +359,19 @@ def test_reports_are_rate_limited_per_address(client, settings, caplog):
     cache.clear()
 
 
+def test_an_unreachable_cache_takes_no_page_down(client, demo, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/2",  # nothing listens there
+        }
+    }
+    assert_strict(client.get(reverse("account_login")))
+    body = json.dumps(BROWSER_REPORT)
+    response = client.post(REPORT_URL, body, content_type="application/csp-report")
+    assert response.status_code == 429  # cannot count, so nothing is logged
+
+
 # Cookies
 
 
