@@ -113,15 +113,13 @@ def test_server_error_page_has_it():
     assert_other_headers(response)
 
 
-def test_static_files_from_whitenoise_have_it(client, settings):
-    from whitenoise.middleware import WhiteNoiseMiddleware
+def test_static_files_from_whitenoise_have_it(client):
+    from whitenoise.middleware import WhiteNoiseFileResponse
 
     response = client.get("/static/css/site.css")
     assert response.status_code == 200
-    # Served by whitenoise, not by a Django view.
-    assert type(response).__module__.startswith("whitenoise") or isinstance(
-        response, WhiteNoiseMiddleware.FileResponse
-    )
+    assert isinstance(response, WhiteNoiseFileResponse)  # whitenoise's, not a Django view's
+    assert b".avatar-hue-11 { --avatar-hue: 330; }" in b"".join(response.streaming_content)
     assert_strict(response)
     assert_other_headers(response)
 
@@ -166,6 +164,17 @@ def test_no_admin_change_list_needs_djangos_inline_style():
         if not model_admin.actions_on_top and not model_admin.actions_on_bottom
     ]
     assert bare == []
+
+
+def test_the_avatar_palette_is_twelve_classes_in_the_stylesheet():
+    """The avatar colour comes from a class (no inline style); each sets the hue the .avatar
+    rule reads."""
+    import re
+
+    css = (ROOT_DIR / "static/css/site.css").read_text()
+    hues = dict(re.findall(r"\.avatar-hue-(\d+) \{ --avatar-hue: (\d+); \}", css))
+    assert hues == {str(k): str(k * 30) for k in range(12)}
+    assert "hsl(var(--avatar-hue" in css
 
 
 def test_json_ld_stays_a_data_block(client, demo):
