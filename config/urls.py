@@ -20,6 +20,9 @@ urlpatterns = [
         not_found,
     ),
     re_path(r"^comments/(?:mute|confirm|cr/\d+)/.+\.[a-z0-9]+$", not_found),
+    # xtd's like/dislike/flag confirmation pages: nothing links to them (likes have their own
+    # views), and they show the commenter's email, a Gravatar and inline styles.
+    re_path(r"^comments/(?:like|dislike|flag)/\d+/$", not_found),
     path("comments/", include("django_comments_xtd.urls")),
     path("documentaries/", include("reviews.urls")),
     path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),

@@ -177,6 +177,19 @@ def test_the_avatar_palette_is_twelve_classes_in_the_stylesheet():
     assert "hsl(var(--avatar-hue" in css
 
 
+def test_xtds_confirmation_pages_are_not_served(client, demo):
+    """They carry inline styles, fetch a Gravatar and print the commenter's email."""
+    from tests.comment_helpers import add_comment
+
+    comment = add_comment(demo, user_email="private@example.org")
+    client.force_login(make_user("curious"))
+    for kind in ("like", "dislike", "flag"):
+        response = client.get(f"/comments/{kind}/{comment.pk}/")
+        assert response.status_code == 404, kind
+        assert "private@example.org" not in response.content.decode()
+        assert client.post(f"/comments/{kind}/{comment.pk}/").status_code == 404
+
+
 def test_json_ld_stays_a_data_block(client, demo):
     html = client.get(demo.get_absolute_url()).content.decode()
     assert '<script type="application/ld+json">' in html
