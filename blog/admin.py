@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import revisions
+from .admin_widgets import SafeAutocompleteMixin
 from .challenge import expected_letter, letter_warning
 from .markup import render_markdown
 from .models import Category, Challenge, Image, Page, Post, Revision, Tag
@@ -123,7 +124,7 @@ class ImageInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     change_form_template = "admin/blog/post/change_form.html"
     list_display = [
         "title",

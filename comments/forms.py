@@ -83,6 +83,8 @@ class CommentForm(XtdCommentForm):
         parent_id = self.cleaned_data.get("reply_to") or 0
         if parent_id == 0:
             return 0
+        if abs(parent_id) >= 2**63:  # a forged id past 64 bits: the database refuses the query
+            raise forms.ValidationError("The comment you are replying to is not there any more.")
         parent = (
             XtdComment.norel_objects.filter(
                 pk=parent_id,

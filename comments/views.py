@@ -3,7 +3,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -187,10 +187,11 @@ def _like_response(request, result, fallback, visitor):
         if result.limited:
             messages.info(request, "Thanks! Many likes came from your network today already.")
         next_url = request.POST.get("next", "")
-        safe = url_has_allowed_host_and_scheme(
+        # A path on this site, never a view name: redirect("0") tried to reverse "0" and failed.
+        safe = next_url.startswith("/") and url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
-        response = redirect(next_url if safe else fallback)
+        response = HttpResponseRedirect(next_url if safe else fallback)
     if not request.user.is_authenticated and reader_key(request) != visitor:
         response.set_signed_cookie(
             VISITOR_COOKIE,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 
 from config import envfile
 
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.twitter_oauth2",
     "allauth.socialaccount.providers.facebook",
+    "csp",
     # Ours
     "blog",
     "reviews",
@@ -91,10 +93,21 @@ INSTALLED_APPS = [
     "comments.spam",
     "comments.wpcom",
     "importer",
+    "security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # --- Security (security/, comments/middleware.py) ------------------------------------
+    # Outside whitenoise, so static files and error pages get these headers too:
+    # Content-Security-Policy (django-csp), then Permissions-Policy and Reporting-Endpoints.
+    "csp.middleware.CSPMiddleware",
+    "security.middleware.SecurityHeadersMiddleware",
+    # Not found instead of a crash: ids past 64 bits or NUL in an address, a social login
+    # without keys.
+    "security.middleware.ImpossibleAddressMiddleware",
+    "comments.middleware.UnconfiguredProviderMiddleware",
+    # --- end of security -------------------------------------------------------------------
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Whole pages for readers who carry none of our cookies (blog.pagecache).
     "blog.pagecache.PageCacheMiddleware",
@@ -230,6 +243,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# allauth's login form (username or e-mail) counts against the same name as the admin's.
+AXES_USERNAME_CALLABLE = "config.auth_backends.login_username"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "en-us"
@@ -417,6 +432,68 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie: forms (and fetch with FormData) carry the token.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# Powerful browser features no page here uses, refused for this site and anything it embeds.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our static files.
+# Images from elsewhere: hosts an imported blog's posts still point at (comma-separated origins
+# such as https://example.files.wordpress.com).
+CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC")
+# Where the login buttons' forms end up: the providers that have keys (see SOCIALACCOUNT_...).
+OAUTH_FORM_ACTION_HOSTS = {
+    "google": ["https://accounts.google.com"],
+    "twitter_oauth2": ["https://x.com", "https://twitter.com"],
+    "facebook": ["https://www.facebook.com"],
+    "wordpress": ["https://public-api.wordpress.com"],
+}
+CSP_FORM_ACTION_EXTRA = env_list("CSP_EXTRA_FORM_ACTION")
+# Violation reports: logged by security.views.csp_report, at most so many per address a window.
+CSP_REPORTS_PER_IP = env_int("CSP_REPORTS_PER_IP", 20)
+CSP_REPORTS_WINDOW = env_int("CSP_REPORTS_WINDOW", 600)  # seconds
+CSP_REPORT_GROUP = "csp-endpoint"
+_csp_directives = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", *CSP_EXTRA_IMG_SRC],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": [
+        "'self'",
+        *(
+            host
+            for provider, hosts in OAUTH_FORM_ACTION_HOSTS.items()
+            if SOCIALACCOUNT_PROVIDERS[provider]["APPS"]
+            for host in hosts
+        ),
+        *CSP_FORM_ACTION_EXTRA,
+    ],
+    "frame-ancestors": ["'none'"],
+    "report-uri": [reverse_lazy("security:csp_report")],
+    "report-to": CSP_REPORT_GROUP,
+}
+# CSP_REPORT_ONLY=1 sends Content-Security-Policy-Report-Only instead: nothing is blocked, every
+# violation is reported. (Not a setting of that name: django-csp 4 reads one as a 3.x config.)
+CSP_REPORT_ONLY_MODE = env_bool("CSP_REPORT_ONLY")
+if CSP_REPORT_ONLY_MODE:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
 
 LOGGING = {
     "version": 1,

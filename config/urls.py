@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from blog.sitemaps import ArchiveSitemap, PostSitemap, robots_txt, sitemap_view
+from comments.views import not_found
 from reviews.sitemaps import DocumentarySitemap
 
 from .health import healthz
@@ -15,10 +16,21 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Ours first: it replaces django-comments' posting view at the same address.
     path("", include("comments.urls")),
+    # xtd adds REST format suffixes (liked.json) to its plain views, which then crash: not
+    # found. Keys (mute/KEY/) and object ids (cr/1/ID/) may hold dots: only without the slash.
+    re_path(
+        r"^comments/(?:sent|liked|disliked|(?:reply|flag|like|dislike)/\d+)\.[a-z0-9]+/?$",
+        not_found,
+    ),
+    re_path(r"^comments/(?:mute|confirm|cr/\d+)/.+\.[a-z0-9]+$", not_found),
+    # xtd's like/dislike/flag confirmation pages: nothing links to them (likes have their own
+    # views), and they show the commenter's email, a Gravatar and inline styles.
+    re_path(r"^comments/(?:like|dislike|flag)/\d+/$", not_found),
     path("comments/", include("django_comments_xtd.urls")),
     path("documentaries/", include("reviews.urls")),
     path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("security/", include("security.urls")),
     path("", include("blog.urls")),
 ]
 

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from blog.admin import PostAdmin
+from blog.admin_widgets import SafeAutocompleteMixin
 from blog.markup import render_markdown
 
 from .models import RATING_STEPS, Company, Documentary, Person, Review, StreamingService
@@ -101,7 +102,7 @@ class RatingField(forms.TypedChoiceField):
         return as_rating(value) in RATING_STEPS
 
 
-class ReviewInline(admin.StackedInline):
+class ReviewInline(SafeAutocompleteMixin, admin.StackedInline):
     model = Review
     can_delete = True
     extra = 1

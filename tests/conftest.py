@@ -1,4 +1,8 @@
+import os
+
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from reviews.demo import load_demo
 
@@ -25,3 +29,26 @@ def _empty_page_cache():
     caches["pages"].clear()
     yield
     caches["pages"].clear()
+
+
+# Hypothesis: "ci" (the default, part of `make test`) is derandomized and small enough for every
+# run; HYPOTHESIS_PROFILE=nightly tries many more, random examples.
+_FIXTURE_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=50,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=_FIXTURE_CHECKS,
+)
+hypothesis_settings.register_profile(
+    "nightly",
+    max_examples=1000,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=_FIXTURE_CHECKS,
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
