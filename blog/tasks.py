@@ -139,4 +139,8 @@ def make_image_renditions(image_id, name, stale=(), attempt=0):
     # Only if the image still holds this file: a newer upload has its own task.
     if Image.objects.filter(pk=image_id, file=name).update(renditions=renditions):
         pagecache.changed()
+        if image.post_id:
+            # The post's stored HTML gives the image its srcset now that the copies exist.
+            post = image.post
+            post.save(update_fields=["body_html"])
     return f"{len(renditions)} renditions"

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from blog.models import Page
 from tests.factories import make_user
+from tests.task_helpers import run_tasks
 
 
 def text_of(response):
@@ -131,6 +132,7 @@ def test_demo_documentaries_get_drawn_posters_with_renditions(client, media):
     from reviews.models import Documentary
 
     call_command("load_demo", stdout=StringIO())
+    run_tasks()  # the renditions are drawn by the task worker
     documentaries = list(Documentary.objects.all())
     assert documentaries and all(doc.poster for doc in documentaries)
     names = {doc.pk: doc.poster.name for doc in documentaries}
@@ -168,6 +170,10 @@ def test_images_in_a_post_body_get_the_posters_srcset(client, media):
     )
     post.body = f"Before.\n\n{image.markdown()}\n\nAfter."
     post.save()
+    assert "srcset" not in post.body_html  # the copies are not drawn yet
+    run_tasks()  # the worker draws them, and the post's HTML gets them
+    image.refresh_from_db()
+    post.refresh_from_db()
     picture = picture_data(image.renditions)
     assert f'srcset="{picture["srcset"]}"' in post.body_html
     assert 'width="1280" height="720"' in post.body_html
