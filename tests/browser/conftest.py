@@ -28,8 +28,9 @@ PHONE = {"width": 375, "height": 740}
 
 
 # Package scope: chromium closes once these tests are done, before the rest of the suite runs.
+# One Playwright for the package: a second one in the same thread cannot start.
 @pytest.fixture(scope="package")
-def browser():
+def playwright():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"{CHROMIUM} is missing: install Debian's chromium "
@@ -39,11 +40,16 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="package")
+def browser(playwright):
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ its own chromium with a short reporting delay, so reports reach the endpoint wit
 """
 
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -38,23 +37,18 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture(scope="module")
-def reporting_browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium.", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            # Background networking carries the Reporting API's uploads: keep it on here.
-            args=[
-                *(a for a in CHROMIUM_ARGS if a != "--disable-background-networking"),
-                "--short-reporting-delay",
-            ],
-        )
-        yield browser
-        browser.close()
+def reporting_browser(playwright):
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        # Background networking carries the Reporting API's uploads: keep it on here.
+        args=[
+            *(a for a in CHROMIUM_ARGS if a != "--disable-background-networking"),
+            "--short-reporting-delay",
+        ],
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture(autouse=True)
