@@ -2,6 +2,7 @@
 front cache through nginx next to nginx serving the same bytes as a file, and freshness."""
 
 import html
+import http.cookiejar
 import os
 import re
 import shutil
@@ -69,18 +70,25 @@ def form_fields(page):
     return {key: html.unescape(value) for key, value in fields.items()}
 
 
-def post_comment(base, fields, text, ip_suffix=""):
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def commenter_browser():
+    """An HTTP client that keeps cookies (an older version's CSRF cookie) and stops at
+    redirects."""
+    return urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect
+    )
+
+
+def post_comment(base, fields, text, ip_suffix="", browser=None):
     data = dict(fields, comment=text, name="Bench Reader", email=f"bench{ip_suffix}@example.org")
     body = urllib.parse.urlencode(data).encode()
     request = urllib.request.Request(f"{base}/comments/post/", data=body)  # noqa: S310
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
     try:
-        opener.open(request, timeout=60)
+        (browser or commenter_browser()).open(request, timeout=60)
     except urllib.error.HTTPError as answer:
         if answer.code != 302:
             raise
@@ -88,8 +96,13 @@ def post_comment(base, fields, text, ip_suffix=""):
     raise RuntimeError("the comment was not accepted")
 
 
+def _text(n, i):
+    return f"I watched it again after this fine review. ({n}-{i} {time.time_ns()})"
+
+
 def post_load(master_pid, base, page_url, connections, per_connection):
-    """Comments posted by `connections` concurrent commenters: CPU ms per comment, p50, p99."""
+    """Comments posted by `connections` concurrent commenters from one form (as readers of a
+    cached page do): CPU ms per comment, p50, p99."""
     fields = form_fields(get(page_url))
     latencies = []
     lock = threading.Lock()
@@ -97,8 +110,7 @@ def post_load(master_pid, base, page_url, connections, per_connection):
     def commenter(n):
         for i in range(per_connection):
             start = time.perf_counter()
-            text = f"I watched it again after this fine review. ({n}-{i} {time.time_ns()})"
-            post_comment(base, fields, text, f"{n}")
+            post_comment(base, fields, _text(n, i), f"{n}")
             with lock:
                 latencies.append(time.perf_counter() - start)
 
@@ -108,7 +120,26 @@ def post_load(master_pid, base, page_url, connections, per_connection):
         thread.start()
     for thread in threads:
         thread.join()
-    spent = cpu_ms(master_pid) - start_cpu
+    return _posting_figures(cpu_ms(master_pid) - start_cpu, latencies)
+
+
+def post_one_by_one(master_pid, base, page_url, count):
+    """One commenter, each comment from a freshly loaded form (any version of the site, CSRF
+    cookie included); the CPU of the POSTs alone is counted."""
+    spent = 0.0
+    latencies = []
+    for i in range(count):
+        browser = commenter_browser()
+        with browser.open(page_url, timeout=30) as response:
+            fields = form_fields(response.read().decode())
+        cpu_before, start = cpu_ms(master_pid), time.perf_counter()
+        post_comment(base, fields, _text(0, i), "solo", browser=browser)
+        latencies.append(time.perf_counter() - start)
+        spent += cpu_ms(master_pid) - cpu_before
+    return _posting_figures(spent, latencies)
+
+
+def _posting_figures(spent, latencies):
     latencies.sort()
     return {
         "cpu": spent / len(latencies),

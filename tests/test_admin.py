@@ -14,9 +14,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sites.models import Site
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
@@ -27,6 +25,7 @@ from blog.models import Image, Post, Revision
 from blog.previews import preview_url
 from reviews.models import Documentary, Review, StreamingService
 from tests.factories import make_challenge, make_documentary, make_post, make_review, make_user
+from tests.queries import count_queries
 from tests.task_helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
@@ -525,12 +524,6 @@ def test_post_list_shows_state_letter_rating_and_comment_counts(editor_client):
     assert "A draft" in drafts and "Listed review" not in drafts
     found = editor_client.get(LIST_URL, {"q": review.documentary.title}).content.decode()
     assert "Listed review" in found and "A draft" not in found
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_post_list_queries_do_not_grow_with_posts(editor_client):

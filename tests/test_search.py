@@ -5,12 +5,12 @@ import re
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import Post
 from blog.search import MAX_QUERY_LENGTH, clean_query, query_terms, search_posts
 from tests.factories import make_documentary, make_post, make_review
+from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -161,12 +161,6 @@ def test_results_are_paged_and_keep_the_query(client, db, settings):
     assert client.get("/search/", {"q": "searchable", "page": 9}).status_code == 404
 
 
-def _queries(client, query):
-    with CaptureQueriesContext(connection) as context:
-        assert client.get("/search/", {"q": query}).status_code == 200
-    return len(context.captured_queries)
-
-
 def test_search_runs_the_same_queries_for_1_and_many_results(client, db):
     def add(index):
         post = make_post(f"Counted film {index}", body="Countable text.")
@@ -174,10 +168,10 @@ def test_search_runs_the_same_queries_for_1_and_many_results(client, db):
         post.tags.create(name=f"t{index}", slug=f"t{index}")
 
     add(0)
-    one = _queries(client, "countable")
+    one = count_queries(client, "/search/?q=countable")
     for index in range(1, 15):
         add(index)
-    assert one == _queries(client, "countable")
+    assert one == count_queries(client, "/search/?q=countable")
 
 
 def test_backend_in_use_is_the_one_the_database_allows(client, demo):

@@ -1,17 +1,17 @@
 """The task worker: django-tasks-db's `db_worker`, which also picks up what dead workers left.
 
-Every minute (and at start) tasks still "running" TASKS_STALE_SECONDS after they started go back
-to the queue: their worker was killed or its machine restarted.
+At start and every minute (sooner when TASKS_STALE_SECONDS is shorter), tasks still "running"
+TASKS_STALE_SECONDS after they started go back to the queue: their worker was killed or its
+machine restarted.
 """
 
 import threading
 
+from django.conf import settings
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Command as WorkerCommand
 
 from blog.tasks import requeue_stale
-
-CHECK_EVERY = 60  # seconds
 
 
 def _requeue_now():
@@ -22,7 +22,9 @@ def _requeue_now():
 
 
 def _keep_requeueing(stop):
-    while not stop.wait(CHECK_EVERY):
+    # Every minute, or sooner when tasks go stale sooner.
+    every = max(1, min(60, settings.TASKS_STALE_SECONDS))
+    while not stop.wait(every):
         _requeue_now()
 
 
