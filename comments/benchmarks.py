@@ -227,11 +227,14 @@ class Nginx:
         self.process.wait(timeout=10)
 
 
-def freshness(page_url, base, fields, timeout=10):
+def freshness(page_url, base, form_url, timeout=10):
     """Seconds from a comment's POST answering to it showing on an anonymous GET of `page_url`."""
     marker = f"Rooftop{time.time_ns()}"
     text = f"The rooftop scene stayed with me all week, thank you for this review. {marker}"
-    post_comment(base, fields, text, "fresh")
+    browser = commenter_browser()
+    with browser.open(form_url, timeout=30) as response:
+        fields = form_fields(response.read().decode())
+    post_comment(base, fields, text, "fresh", browser=browser)
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if marker in get(page_url):

@@ -219,8 +219,18 @@ class Command(BaseCommand):
                 else:
                     result = run_python_client(port, SEED_PATH, duration, connections)
                 results.append((count, result, len(page.encode())))
+                # Caches emptied before each request (a version without them has none): the
+                # page cache and the posts' parts; then also the comments' stored markup.
+                forget = (
+                    None
+                    if source
+                    else [
+                        lambda: step("clear_page_cache"),
+                        lambda: step("clear_page_cache", "--comments"),
+                    ]
+                )
                 parts.append(
-                    self._measure_parts(server.pid, port, url, count, duration, tool, not source)
+                    self._measure_parts(server.pid, port, url, count, duration, tool, forget)
                 )
             self.stdout.write("Comment POSTs …")
             base = f"http://127.0.0.1:{port}"
@@ -243,10 +253,14 @@ class Command(BaseCommand):
             shutil.rmtree(workdir, ignore_errors=True)
         self._report(results, parts, posting, workers, connections, duration, tool, source)
 
-    def _measure_parts(self, pid, port, url, count, duration, tool, can_post):
+    def _measure_parts(self, pid, port, url, count, duration, tool, forget):
         """CPU of a fresh render, and the front cache through nginx next to a static file."""
         # A reader with a cookie of ours skips the page cache: the page is built afresh.
         fresh = benchmarks.cpu_per_request(pid, url, 20, headers={"Cookie": "reader=bench"})
+        cold = [
+            benchmarks.cpu_per_request(pid, url, 5, before_each=each) if forget else fresh
+            for each in (forget or [None, None])
+        ]
         cached = benchmarks.cpu_per_request(pid, url, 50)
         page = benchmarks.get(url).encode()
         proxy_port, static_port = free_port(), free_port()
@@ -258,9 +272,8 @@ class Command(BaseCommand):
                 self._wait_for(proxied)
                 front = run_wrk(proxied, duration, 16, 2)
                 static = run_wrk(f"http://127.0.0.1:{static_port}{SEED_PATH}", duration, 16, 2)
-                fields = benchmarks.form_fields(benchmarks.get(url))
                 base = f"http://127.0.0.1:{port}"
-                fresh_after = benchmarks.freshness(proxied, base, fields)
+                fresh_after = benchmarks.freshness(proxied, base, url)
         front_many = None
         if front and self.more_ports:
             ports = [port, *self.more_ports]
@@ -274,6 +287,7 @@ class Command(BaseCommand):
         return {
             "count": count,
             "fresh": fresh,
+            "cold": cold,
             "cached": cached,
             "front": front,
             "front_many": front_many,
@@ -298,9 +312,19 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self.stdout.write("CPU ms per request, one connection (gunicorn master and workers):")
-        self.stdout.write(f"{'comments':>9} {'fresh render':>13} {'page cache hit':>15}")
+        self.stdout.write(
+            "(fresh: the page cache skipped, the post's parts and the comments' markup kept, as"
+            " right after a new comment; cold: the page cache and the post's parts emptied;"
+            " re-rendered: the comments' stored markup forgotten too, as after a new template)"
+        )
+        self.stdout.write(
+            f"{'comments':>9} {'fresh':>8} {'cold':>8} {'re-rendered':>12} {'page cache hit':>15}"
+        )
         for part in parts:
-            self.stdout.write(f"{part['count']:>9} {part['fresh']:>13.1f} {part['cached']:>15.2f}")
+            self.stdout.write(
+                f"{part['count']:>9} {part['fresh']:>8.1f} {part['cold'][0]:>8.1f}"
+                f" {part['cold'][1]:>12.1f} {part['cached']:>15.2f}"
+            )
         fronted = [part for part in parts if part["front"]]
         if fronted:
             self.stdout.write("")
@@ -309,7 +333,7 @@ class Command(BaseCommand):
                 f"{'comments':>9} {'cached req/s':>13} {'static req/s':>13} {'ratio':>6}"
                 f" {'new comment shown after':>24}"
             )
-            shown_note = "not measured" if source else "not within 10 s"
+            shown_note = "not within 10 s"
             for part in fronted:
                 ratio = part["front"]["rps"] / part["static"]["rps"]
                 shown = part["freshness"]
