@@ -101,18 +101,29 @@ def remembered(name, compute):
     return value
 
 
-def bump():
+def bump(schedule=True):
     """A new content version: every page cached so far is out of reach.
 
+    `schedule=False` when no post changed, so when pages change by the clock stays as it was.
     A cache that cannot be reached must not stop the write that called this; it cannot serve
     stale pages either while it is down.
     """
-    version = (secrets.token_hex(8), _next_change())
+    previous = None
+    if not schedule:
+        with contextlib.suppress(Exception):
+            previous = cache().get(VERSION_KEY)
+    next_change = previous[1] if previous else _next_change()
+    version = (secrets.token_hex(8), next_change)
     try:
         cache().set(VERSION_KEY, version, timeout=None)
     except Exception:
         logger.warning("The page cache did not take a new version", exc_info=True)
     return version
+
+
+def bump_threads():
+    """A new content version after a write to comments or likes."""
+    return bump(schedule=False)
 
 
 def current_version():
@@ -167,7 +178,7 @@ def changed(posts=True):
     is filed under a version nobody asks for any more. `posts=False` for comments and likes,
     which leave the posts' own fragments as they are.
     """
-    moves = [bump_posts, bump] if posts else [bump]
+    moves = [bump_posts, bump] if posts else [bump_threads]
     connection = transaction.get_connection()
     for move in moves:
         move()

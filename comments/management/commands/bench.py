@@ -258,7 +258,7 @@ class Command(BaseCommand):
         # A reader with a cookie of ours skips the page cache: the page is built afresh.
         fresh = benchmarks.cpu_per_request(pid, url, 20, headers={"Cookie": "reader=bench"})
         cold = [
-            benchmarks.cpu_per_request(pid, url, 5, before_each=each) if forget else fresh
+            benchmarks.cpu_per_request(pid, url, 10, before_each=each) if forget else fresh
             for each in (forget or [None, None])
         ]
         cached = benchmarks.cpu_per_request(pid, url, 50)
