@@ -40,6 +40,9 @@ bench: install
 	@command -v wrk >/dev/null || { echo "== installing wrk (apt-get)"; \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; } \
 		|| echo "!! wrk could not be installed: the built-in Python client will load the server"; }
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "== installing nginx (apt-get)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light; } \
+		|| echo "!! nginx could not be installed: the figures through nginx are left out"; }
 	DJANGO_DEBUG=1 $(MANAGE) bench
 
 # Archive, search, feeds and sitemap with 2000 generated posts (rolled back afterwards).

@@ -188,6 +188,12 @@ http {{
 """
 
 
+def nginx_path():
+    """Debian's nginx, which lives in /usr/sbin (not on every user's PATH); None when absent."""
+    found = shutil.which("nginx") or "/usr/sbin/nginx"
+    return found if os.access(found, os.X_OK) else None
+
+
 class Nginx:
     """nginx with the shipped micro-cache in front of the app, and the same page as a file."""
 
@@ -211,7 +217,7 @@ class Nginx:
     def __enter__(self):
         self.process = subprocess.Popen(  # noqa: S603 (nginx from the system)
             [
-                shutil.which("nginx") or "/usr/sbin/nginx",
+                nginx_path(),
                 "-c",
                 str(self.workdir / "nginx.conf"),
                 "-p",

@@ -266,7 +266,7 @@ class Command(BaseCommand):
         proxy_port, static_port = free_port(), free_port()
         front = static = None
         fresh_after = None
-        if shutil.which("nginx") and tool == "wrk":
+        if benchmarks.nginx_path() and tool == "wrk":
             with benchmarks.Nginx(tempfile.mkdtemp(), [port], proxy_port, static_port, page):
                 proxied = f"http://127.0.0.1:{proxy_port}{SEED_PATH}"
                 self._wait_for(proxied)
