@@ -2,7 +2,7 @@
 
 import contextlib
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -21,7 +21,7 @@ from blog import pagecache
 from blog.markup import render_visitor_markdown
 from blog.models import Post
 
-from .models import CommentDetails, Like, text_digest
+from .models import CommentDetails, Like
 
 # The session's list of comments this browser posted (comments.services keeps it).
 SESSION_KEY = "comments_posted"
@@ -107,13 +107,60 @@ def comment_date(moment):
     return f"{when:%B} {when.day}, {when.year} at {hour}:{when.minute:02d} {noon}"
 
 
-@dataclass
+# The columns a thread is read with (as tuples: loading 2,000 comments as models cost more
+# than the rest of the page). A comment whose markup must be rendered is loaded in full.
+ROW_FIELDS = (
+    "pk",
+    "parent_id",
+    "level",
+    "is_public",
+    "user_id",
+    "user_name",
+    "user_email",
+    "user_url",
+    "submit_date",
+    "comment",
+    "details__kind",
+    "details__fragment_key",
+    "details__fragment_html",
+)
+
+
 class Node:
-    comment: XtdComment
-    children: list = field(default_factory=list)
-    liked: bool = False
-    by_post_author: bool = False
-    like_count: int = 0
+    """A comment of the thread: its row, its replies, its likes; `comment` once it is loaded."""
+
+    # The row's columns first, in ROW_FIELDS' order.
+    __slots__ = (
+        "pk",
+        "parent_id",
+        "level",
+        "is_public",
+        "user_id",
+        "user_name",
+        "user_email",
+        "user_url",
+        "submit_date",
+        "text",
+        "kind",
+        "fragment_key",
+        "fragment_html",
+        "children",
+        "liked",
+        "by_post_author",
+        "like_count",
+        "comment",
+        "html",
+        "closes",
+    )
+
+    def __init__(self, row, by_post_author=False, like_count=0):
+        for name, value in zip(Node.__slots__, row, strict=False):  # the row's columns
+            setattr(self, name, value)
+        self.children = []
+        self.liked = False
+        self.by_post_author = by_post_author
+        self.like_count = like_count
+        self.comment = None
 
     @property
     def initials(self):
@@ -138,10 +185,7 @@ class Node:
     @property
     def linkback(self):
         """ "pingback" or "trackback" when the comment is one, else ""."""
-        details = _details_or_none(self.comment)
-        if details is None or details.kind == CommentDetails.Kind.COMMENT:
-            return ""
-        return details.kind
+        return "" if self.kind in (None, CommentDetails.Kind.COMMENT) else self.kind
 
     @property
     def body_html(self):
@@ -153,12 +197,11 @@ class Node:
 
     @property
     def like_url(self):
-        return _LIKE_COMMENT_URL.format(pk=self.comment.pk)
+        return _LIKE_COMMENT_URL.format(pk=self.pk)
 
     @property
     def can_reply(self):
-        comment = self.comment
-        return comment.is_public and comment.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+        return self.is_public and self.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 
 
 @dataclass
@@ -215,26 +258,32 @@ def _details_or_none(comment):
 FRAGMENT_TEMPLATE = "comments/_comment.html"
 
 
-def fragment_key(node, post_url, comments_open, deployment):
-    """What a comment's shared markup is made of; a change to any of it renders it again."""
-    comment = node.comment
+def fragment_key(node, shared_part):
+    """What a comment's shared markup is made of; a change to any of it renders it again.
+
+    `shared_part`: what every comment of the page shares (`thread_key`).
+    """
     parts = (
-        comment.pk,
-        text_digest(comment.comment),
-        comment.user_name,
-        comment.user_url,
-        comment.user_email,
-        comment.user_id,
-        comment.submit_date.isoformat(),
-        comment.is_public,
+        node.pk,
+        node.text,
+        node.user_name,
+        node.user_url,
+        node.user_email,
+        node.user_id,
+        node.submit_date,
+        node.is_public,
         node.by_post_author,
         node.linkback,
         node.like_count,
-        comments_open and node.can_reply,
-        post_url,
-        deployment,
+        node.level,
+        shared_part,
     )
     return hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def thread_key(context):
+    parts = (context["post_url"], context["comments_open"], pagecache.fingerprint())
+    return repr(parts)
 
 
 def render_nodes(thread, context, *, shared):
@@ -242,8 +291,24 @@ def render_nodes(thread, context, *, shared):
 
     For a reader without an account (`shared`), a comment they neither liked nor wrote looks
     the same as for everyone: its markup is rendered once, stored with the comment and reused
-    until something it shows changes. The others are rendered for this reader.
+    until something it shows changes. The others are loaded in one query and rendered for this
+    reader.
     """
+    shared_part = thread_key(context)
+    to_render = []
+    stale = {}
+    for node in thread.nodes.values():
+        if not shared or node.liked or not node.is_public:
+            to_render.append(node)
+            continue
+        key = fragment_key(node, shared_part)
+        if node.fragment_key == key:
+            node.html = mark_safe(node.fragment_html)  # noqa: S308 (rendered by the template)
+            continue
+        to_render.append(node)
+        stale[node.pk] = key
+    if not to_render:
+        return
     template = get_template(FRAGMENT_TEMPLATE)
     common = {
         "post_url": context["post_url"],
@@ -251,25 +316,31 @@ def render_nodes(thread, context, *, shared):
         "csrf_value": "",
         "user": AnonymousUser(),
     }
-    stale = []
-    deployment = pagecache.fingerprint()
-    for node in thread.nodes.values():
-        if not shared or node.liked or not node.comment.is_public:
+    comments = comments_by_pk([node.pk for node in to_render])
+    kept = []
+    missing = []
+    for node in to_render:
+        node.comment = comments[node.pk]
+        if node.pk not in stale:
             node.html = template.render({**context, "node": node})
             continue
-        details = _details_or_none(node.comment)
-        key = fragment_key(node, context["post_url"], context["comments_open"], deployment)
-        if details is not None and details.fragment_key == key:
-            node.html = mark_safe(details.fragment_html)  # noqa: S308 (rendered by the template)
-            continue
         node.html = template.render({**common, "node": node})
-        if details is not None:
-            details.fragment_html, details.fragment_key = node.html, key
-            stale.append(details)
-    if stale:
+        if node.kind is not None:
+            kept.append((node.html, stale[node.pk], node.pk))
+        else:  # written without this site's details (in the admin, say): they start here
+            details = CommentDetails(
+                comment_id=node.pk, fragment_html=node.html, fragment_key=stale[node.pk]
+            )
+            details.render(node.comment.comment)
+            missing.append(details)
+    if kept or missing:
         # Kept for the next reader; if the database is busy, the next reader renders them.
         with contextlib.suppress(DatabaseError):
-            store_fragments(stale)
+            store_fragments(kept, missing)
+
+
+def comments_by_pk(pks):
+    return XtdComment.norel_objects.select_related("details").defer("ip_address").in_bulk(pks)
 
 
 def per_page():
@@ -299,15 +370,21 @@ def page_of(comment):
     return earlier_roots // size + 1
 
 
-def store_fragments(details):
+def store_fragments(rows, new_details=()):
     """Write the rendered markup of many comments in one statement (Django's bulk_update
-    builds a CASE per row and field, which costs more than the rendering)."""
+    builds a CASE per row and field, which costs more than the rendering).
+
+    `rows`: (markup, key, comment id) tuples; `new_details`: CommentDetails of comments that had
+    none yet.
+    """
     table = connection.ops.quote_name(CommentDetails._meta.db_table)
     sql = f"UPDATE {table} SET fragment_html = %s, fragment_key = %s WHERE comment_id = %s"  # noqa: S608
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            sql, [(item.fragment_html, item.fragment_key, item.comment_id) for item in details]
-        )
+    with transaction.atomic():
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)
+        if new_details:
+            CommentDetails.objects.bulk_create(new_details, ignore_conflicts=True)
 
 
 def load_thread(post, request, visitor="", page=1):
@@ -333,22 +410,19 @@ def load_thread(post, request, visitor="", page=1):
         start = (page - 1) * per_page()
         shown = shown.filter(thread_id__in=roots[start : start + per_page()])
         public_total = comments_of(post).filter(is_public=True).count()
-    rows = list(
-        shown.select_related("details")
-        # Read only when a comment's stored markup must be rendered again.
-        .defer("ip_address")
-        .order_by("thread_id", "order")
-    )
+    rows = shown.order_by("thread_id", "order").values_list(*ROW_FIELDS)
     nodes = {}
     roots = []
     likes = like_counts(post) if rows else {}
-    for comment in rows:
-        node = nodes[comment.pk] = Node(
-            comment,
-            by_post_author=comment.user_id is not None and comment.user_id == post.author_id,
-            like_count=likes.get(comment.pk, 0),
+    author_id = post.author_id
+    for row in rows:
+        pk, parent_id, user_id = row[0], row[1], row[4]
+        node = nodes[pk] = Node(
+            row,
+            by_post_author=user_id is not None and user_id == author_id,
+            like_count=likes.get(pk, 0),
         )
-        parent = nodes.get(comment.parent_id) if comment.parent_id != comment.pk else None
+        parent = nodes.get(parent_id) if parent_id != pk else None
         # A reply whose parent is hidden (held, removed) still shows, at the top level.
         (parent.children if parent else roots).append(node)
 
@@ -363,7 +437,7 @@ def load_thread(post, request, visitor="", page=1):
         public_count=(
             public_total
             if public_total is not None
-            else sum(1 for comment in rows if comment.is_public)
+            else sum(1 for node in nodes.values() if node.is_public)
         ),
         post_likes=Like.objects.filter(post=post).count(),
         post_liked=post_liked,

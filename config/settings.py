@@ -198,7 +198,7 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "blog.filecache.FileCache",
             "LOCATION": str(
                 Path(os.environ.get("PAGE_CACHE_DIR") or DATA_DIR / "cache" / "pages").resolve()
             ),

@@ -47,7 +47,7 @@ def comment_section(context, post):
         initial = remembered_author(request)
         initial["remember"] = bool(initial)
         if reply_to is not None:
-            initial["reply_to"] = reply_to.comment.pk
+            initial["reply_to"] = reply_to.pk
         form = CommentForm(post, initial=initial)
     context = {
         "request": request,
