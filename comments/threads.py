@@ -1,25 +1,21 @@
 """Reading a post's thread: the visible comments as a tree, their likes, the latest comments."""
 
-import contextlib
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, Count, Q, Subquery
 from django.db.models.functions import Cast
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
-from blog import pagecache
 from blog.markup import render_visitor_markdown
 from blog.models import Post
+from blog.prepared import PreparedQuery
 
 from .models import CommentDetails, Like
 
@@ -49,20 +45,44 @@ def comments_of(post):
     )
 
 
+def _comment_likes(content_type, object_pk):
+    return (
+        CommentFlag.objects.filter(
+            flag=LIKEDIT_FLAG,
+            comment__content_type_id=content_type,
+            comment__object_pk=object_pk,
+        )
+        .order_by()
+        .values_list("comment_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+def _visitor_likes(post, content_type, object_pk):
+    """Likes of the post (comment_id None) and of its comments, by comment."""
+    on_comments = Q(comment__content_type_id=content_type, comment__object_pk=object_pk)
+    return (
+        Like.objects.filter(Q(post_id=post) | on_comments)
+        .order_by()
+        .values_list("comment_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+COMMENT_LIKES = PreparedQuery(CommentFlag, _comment_likes, text={"object_pk"})
+VISITOR_LIKES = PreparedQuery(Like, _visitor_likes, text={"object_pk"})
+
+
 def like_counts(post):
-    """{comment id: likes} for the post's comments: xtd's flags and visitors' likes, counted
-    by the database in two grouped queries."""
-    on_post = {
-        "comment__content_type": post_content_type(),
-        "comment__object_pk": str(post.pk),
-    }
+    """{comment id: likes} for the post's comments (xtd's flags and visitors' likes), and the
+    post's likes under None: counted by the database in two grouped queries."""
+    on_post = {"content_type": post_content_type().pk, "object_pk": str(post.pk)}
     counts = {}
-    flags = CommentFlag.objects.filter(flag=LIKEDIT_FLAG, **on_post)
-    visitors = Like.objects.filter(**on_post)
-    for likes in (flags, visitors):
-        grouped = likes.order_by().values_list("comment_id").annotate(n=Count("pk"))
-        for comment_id, n in grouped:
-            counts[comment_id] = counts.get(comment_id, 0) + n
+    for comment_id, n in [
+        *COMMENT_LIKES.rows(**on_post),
+        *VISITOR_LIKES.rows(post=post.pk, **on_post),
+    ]:
+        counts[comment_id] = counts.get(comment_id, 0) + n
     return counts
 
 
@@ -255,94 +275,6 @@ def _details_or_none(comment):
         return None
 
 
-FRAGMENT_TEMPLATE = "comments/_comment.html"
-
-
-def fragment_key(node, shared_part):
-    """What a comment's shared markup is made of; a change to any of it renders it again.
-
-    `shared_part`: what every comment of the page shares (`thread_key`).
-    """
-    parts = (
-        node.pk,
-        node.text,
-        node.user_name,
-        node.user_url,
-        node.user_email,
-        node.user_id,
-        node.submit_date,
-        node.is_public,
-        node.by_post_author,
-        node.linkback,
-        node.like_count,
-        node.level,
-        shared_part,
-    )
-    return hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
-
-
-def thread_key(context):
-    parts = (context["post_url"], context["comments_open"], pagecache.fingerprint())
-    return repr(parts)
-
-
-def render_nodes(thread, context, *, shared):
-    """Give each node its markup (`node.html`).
-
-    For a reader without an account (`shared`), a comment they neither liked nor wrote looks
-    the same as for everyone: its markup is rendered once, stored with the comment and reused
-    until something it shows changes. The others are loaded in one query and rendered for this
-    reader.
-    """
-    shared_part = thread_key(context)
-    to_render = []
-    stale = {}
-    for node in thread.nodes.values():
-        if not shared or node.liked or not node.is_public:
-            to_render.append(node)
-            continue
-        key = fragment_key(node, shared_part)
-        if node.fragment_key == key:
-            node.html = mark_safe(node.fragment_html)  # noqa: S308 (rendered by the template)
-            continue
-        to_render.append(node)
-        stale[node.pk] = key
-    if not to_render:
-        return
-    template = get_template(FRAGMENT_TEMPLATE)
-    common = {
-        "post_url": context["post_url"],
-        "comments_open": context["comments_open"],
-        "csrf_value": "",
-        "user": AnonymousUser(),
-    }
-    comments = comments_by_pk([node.pk for node in to_render])
-    kept = []
-    missing = []
-    for node in to_render:
-        node.comment = comments[node.pk]
-        if node.pk not in stale:
-            node.html = template.render({**context, "node": node})
-            continue
-        node.html = template.render({**common, "node": node})
-        if node.kind is not None:
-            kept.append((node.html, stale[node.pk], node.pk))
-        else:  # written without this site's details (in the admin, say): they start here
-            details = CommentDetails(
-                comment_id=node.pk, fragment_html=node.html, fragment_key=stale[node.pk]
-            )
-            details.render(node.comment.comment)
-            missing.append(details)
-    if kept or missing:
-        # Kept for the next reader; if the database is busy, the next reader renders them.
-        with contextlib.suppress(DatabaseError):
-            store_fragments(kept, missing)
-
-
-def comments_by_pk(pks):
-    return XtdComment.norel_objects.select_related("details").defer("ip_address").in_bulk(pks)
-
-
 def per_page():
     """Top-level comments per page of a thread (COMMENTS_PER_PAGE); 0: one page."""
     return max(settings.COMMENTS_PER_PAGE, 0)
@@ -370,23 +302,6 @@ def page_of(comment):
     return earlier_roots // size + 1
 
 
-def store_fragments(rows, new_details=()):
-    """Write the rendered markup of many comments in one statement (Django's bulk_update
-    builds a CASE per row and field, which costs more than the rendering).
-
-    `rows`: (markup, key, comment id) tuples; `new_details`: CommentDetails of comments that had
-    none yet.
-    """
-    table = connection.ops.quote_name(CommentDetails._meta.db_table)
-    sql = f"UPDATE {table} SET fragment_html = %s, fragment_key = %s WHERE comment_id = %s"  # noqa: S608
-    with transaction.atomic():
-        if rows:
-            with connection.cursor() as cursor:
-                cursor.executemany(sql, rows)
-        if new_details:
-            CommentDetails.objects.bulk_create(new_details, ignore_conflicts=True)
-
-
 def load_thread(post, request, visitor="", page=1):
     """The post's visible comments as a tree, from one query, plus like counts and marks.
 
@@ -395,25 +310,16 @@ def load_thread(post, request, visitor="", page=1):
     queries does not depend on the number of comments.
     """
     own = posted_here(request)
-    visible = Q(is_public=True)
-    if own:
-        visible |= Q(pk__in=own)
-    shown = comments_of(post).filter(visible)
-    pages = 1
-    public_total = None
-    if per_page():
-        roots = list(
-            shown.filter(level=0).order_by("thread_id").values_list("thread_id", flat=True)
+    if own or per_page():
+        rows, page, pages, public_total = _shown_rows(post, own, page)
+    else:  # what nearly every reader asks for: every public comment
+        rows = PUBLIC_ROWS.rows(
+            content_type=post_content_type().pk, object_pk=str(post.pk), site=settings.SITE_ID
         )
-        pages = page_count(len(roots))
-        page = min(max(page, 1), pages)
-        start = (page - 1) * per_page()
-        shown = shown.filter(thread_id__in=roots[start : start + per_page()])
-        public_total = comments_of(post).filter(is_public=True).count()
-    rows = shown.order_by("thread_id", "order").values_list(*ROW_FIELDS)
+        pages, public_total = 1, None
     nodes = {}
     roots = []
-    likes = like_counts(post) if rows else {}
+    likes = like_counts(post)
     author_id = post.author_id
     for row in rows:
         pk, parent_id, user_id = row[0], row[1], row[4]
@@ -439,11 +345,47 @@ def load_thread(post, request, visitor="", page=1):
             if public_total is not None
             else sum(1 for node in nodes.values() if node.is_public)
         ),
-        post_likes=Like.objects.filter(post=post).count(),
+        post_likes=likes.get(None, 0),
         post_liked=post_liked,
         page=page,
         pages=pages,
     )
+
+
+def _public_rows(content_type, object_pk, site):
+    return (
+        XtdComment.norel_objects.filter(
+            content_type_id=content_type,
+            object_pk=object_pk,
+            site_id=site,
+            is_public=True,
+            is_removed=False,
+        )
+        .order_by("thread_id", "order")
+        .values_list(*ROW_FIELDS)
+    )
+
+
+PUBLIC_ROWS = PreparedQuery(XtdComment, _public_rows, text={"object_pk"})
+
+
+def _shown_rows(post, own, page):
+    """(rows, page, pages, public count): the rows of public comments and of this browser's
+    own held ones; with COMMENTS_PER_PAGE, those on `page` and the count of all public ones."""
+    visible = Q(is_public=True)
+    if own:
+        visible |= Q(pk__in=own)
+    shown = comments_of(post).filter(visible)
+    if not per_page():
+        return list(shown.order_by("thread_id", "order").values_list(*ROW_FIELDS)), 1, 1, None
+    roots = list(shown.filter(level=0).order_by("thread_id").values_list("thread_id", flat=True))
+    pages = page_count(len(roots))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * per_page()
+    shown = shown.filter(thread_id__in=roots[start : start + per_page()])
+    public_total = comments_of(post).filter(is_public=True).count()
+    rows = list(shown.order_by("thread_id", "order").values_list(*ROW_FIELDS))
+    return rows, page, pages, public_total
 
 
 def likes_by_reader(post, user, visitor):

@@ -4,7 +4,7 @@ from django.middleware.csrf import get_token
 
 from blog.markup import html_to_text
 from blog.models import Post
-from comments import threads
+from comments import fragments, threads
 from comments.forms import CommentForm
 from comments.links import absolute_url
 from comments.moderation import PostCommentModerator
@@ -63,7 +63,7 @@ def comment_section(context, post):
         "reply_to": reply_to,
         "post_likes_label": threads.liked_by(thread.post_likes),
     }
-    threads.render_nodes(thread, context, shared=not request.user.is_authenticated)
+    fragments.render_nodes(thread, context, shared=not request.user.is_authenticated)
     return context
 
 
