@@ -4,6 +4,8 @@ from allauth.socialaccount import app_settings
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 
+from blog import pagecache
+
 # The providers the comment form offers, in the order their icons appear, with the colour and
 # letter of their icon (drawn here: the page asks no other site for anything).
 LOGIN_PROVIDERS = {
@@ -14,14 +16,16 @@ LOGIN_PROVIDERS = {
 }
 
 
-def configured_providers(request):
+def configured_providers():
     """The offered providers that have keys: in settings, or a SocialApp of this site.
 
-    One query (the admin's SocialApp rows of SITE_ID), whichever and however many providers.
+    Kept with the posts' cached parts (blog.pagecache.remembered): a change to the SocialApp
+    rows or to settings moves their version.
     """
-    cached = getattr(request, "_configured_login_providers", None)
-    if cached is not None:
-        return cached
+    return pagecache.remembered("login-providers", _configured_providers)
+
+
+def _configured_providers():
     configured = {
         provider_id
         for provider_id, options in app_settings.PROVIDERS.items()
@@ -32,13 +36,11 @@ def configured_providers(request):
         .values_list("provider", flat=True)
         .distinct()
     )
-    providers = [
+    return [
         {"id": provider_id, **details}
         for provider_id, details in LOGIN_PROVIDERS.items()
         if provider_id in configured
     ]
-    request._configured_login_providers = providers
-    return providers
 
 
 def commenter_name(user):

@@ -16,7 +16,7 @@ def login_icons(context, next_url=""):
     return {
         "providers": [
             {**provider, "login_url": reverse(f"{provider['id']}_login")}
-            for provider in configured_providers(request)
+            for provider in configured_providers()
         ],
         "next_url": next_url,
     }

@@ -8,13 +8,12 @@ from comments.social import configured_providers
 register = template.Library()
 
 
-@register.inclusion_tag("comments/_privacy_details.html", takes_context=True)
-def comment_privacy_details(context):
-    request = context.get("request")
+@register.inclusion_tag("comments/_privacy_details.html")
+def comment_privacy_details():
     return {
         "ip_retention_days": ip_retention_days(),
         "akismet": akismet_enabled(),
-        "providers": configured_providers(request) if request is not None else [],
+        "providers": configured_providers(),
     }
 
 
