@@ -1,13 +1,13 @@
 import datetime
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
-from . import pagecache
+from . import pagecache, pageshell
 from .models import Page, Post
 from .navigation import (
     adjacent_posts,
@@ -32,6 +32,10 @@ def with_reviews(queryset):
         .select_related(*REVIEW_RELATIONS)
         .prefetch_related(*REVIEW_PREFETCHES)
     )
+
+
+# The comment section under a post (its template tags come from comments/).
+COMMENTS_TEMPLATE = "blog/post_comments.html"
 
 
 class Neighbours:
@@ -105,11 +109,15 @@ class PostDetailView(DetailView):
         return context
 
     def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
         if context["is_preview"]:
+            response = super().render_to_response(context, **response_kwargs)
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+            return response
+        # The frame is kept per posts' version; only the comments are rendered every time.
+        return HttpResponse(
+            pageshell.render(self.request, context, self.template_name, COMMENTS_TEMPLATE)
+        )
 
 
 class DraftPreviewView(PostDetailView):

@@ -1,14 +1,19 @@
 """Readers without cookies get shared, cached pages that are never stale."""
 
 import datetime
+import re
 import time
 
 import pytest
-from django.test import Client
+from django.contrib.messages import INFO
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
+from blog import pagecache
 from comments.forms import CommentForm
 from comments.spam import services as spam_services
 from comments.spam.models import Moderation
@@ -178,3 +183,33 @@ def test_every_process_files_pages_under_the_same_deployment():
         for _ in range(3)
     }
     assert len(prints) == 1
+
+
+def form_stamp(page):
+    return re.search(r'name="timestamp" value="(\d+)"', page).group(1)
+
+
+def test_the_blank_form_is_stamped_anew_every_hour(demo, monkeypatch):
+    now = time.time()
+    first = read(demo.get_absolute_url()).content.decode()
+    # A reader with a cookie gets the same blank form, kept with the post's cached parts.
+    assert form_stamp(
+        Client(cookies={"reader": "x"}).get(demo.get_absolute_url()).content.decode()
+    ) == form_stamp(first)
+    monkeypatch.setattr(time, "time", lambda: now + pagecache.FORM_STAMP_SECONDS)
+    later = read(demo.get_absolute_url()).content.decode()
+    assert int(form_stamp(later)) >= int(form_stamp(first)) + pagecache.FORM_STAMP_SECONDS - 1
+
+
+def test_a_message_shows_once_and_only_to_its_reader(demo):
+    url = demo.get_absolute_url()
+    reader = Client()
+    storage = CookieStorage(RequestFactory().get("/"))
+    reader.cookies["messages"] = storage._encode([Message(INFO, "Only for this reader.")])
+    with_message = reader.get(url).content.decode()
+    assert "Only for this reader." in with_message
+    # That page was built whole, with its comment section in place.
+    assert 'id="comments-title"' in with_message
+    assert "<!--comments-" not in with_message
+    assert "Only for this reader." not in read(url).content.decode()
+    assert "Only for this reader." not in reader.get(url).content.decode()

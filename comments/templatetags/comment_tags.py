@@ -1,7 +1,13 @@
+import time
+
 from django import template
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from blog import pagecache
 from blog.markup import html_to_text
 from blog.models import Post
 from comments import fragments, threads
@@ -42,13 +48,16 @@ def comment_section(context, post):
     )
     is_open = PostCommentModerator(Post).is_open(post)
     reply_to = _requested_parent(request, thread) if is_open else None
-    form = None
+    form = form_html = None
     if is_open:
         initial = remembered_author(request)
-        initial["remember"] = bool(initial)
-        if reply_to is not None:
-            initial["reply_to"] = reply_to.pk
-        form = CommentForm(post, initial=initial)
+        if initial or reply_to is not None or request.user.is_authenticated:
+            initial["remember"] = bool(initial)
+            if reply_to is not None:
+                initial["reply_to"] = reply_to.pk
+            form = CommentForm(post, initial=initial)
+        else:
+            form_html = blank_form(request, post)
     context = {
         "request": request,
         "user": context.get("user"),
@@ -59,12 +68,31 @@ def comment_section(context, post):
         "csrf_value": get_token(request) if request.user.is_authenticated else "",
         "thread": thread,
         "form": form,
+        "form_html": form_html,
         "comments_open": is_open,
         "reply_to": reply_to,
         "post_likes_label": threads.liked_by(thread.post_likes),
     }
     fragments.render_nodes(thread, context, shared=not request.user.is_authenticated)
     return context
+
+
+def blank_form(request, post):
+    """The form every anonymous reader gets who is not replying and asked us to remember
+    nothing: rendered once an hour, when pages are stamped anew (blog.pagecache), and kept
+    with the posts' cached parts."""
+    stamp = int(time.time() // pagecache.FORM_STAMP_SECONDS)
+
+    def render():
+        context = {
+            "request": request,
+            "user": AnonymousUser(),
+            "post": post,
+            "form": CommentForm(post, initial={"remember": False}),
+        }
+        return render_to_string("comments/_form.html", context)
+
+    return mark_safe(pagecache.remembered(f"comment-form:{post.pk}:{stamp}", render))  # noqa: S308
 
 
 @register.inclusion_tag("comments/_recent.html")
