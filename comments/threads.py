@@ -149,7 +149,6 @@ ROW_FIELDS = (
 class Node:
     """A comment of the thread: its row, its replies, its likes; `comment` once it is loaded."""
 
-    # The row's columns first, in ROW_FIELDS' order.
     __slots__ = (
         "pk",
         "parent_id",
@@ -174,8 +173,21 @@ class Node:
     )
 
     def __init__(self, row, by_post_author=False, like_count=0):
-        for name, value in zip(Node.__slots__, row, strict=False):  # the row's columns
-            setattr(self, name, value)
+        (
+            self.pk,
+            self.parent_id,
+            self.level,
+            self.is_public,
+            self.user_id,
+            self.user_name,
+            self.user_email,
+            self.user_url,
+            self.submit_date,
+            self.text,
+            self.kind,
+            self.fragment_key,
+            self.fragment_html,
+        ) = row
         self.children = []
         self.liked = False
         self.by_post_author = by_post_author
