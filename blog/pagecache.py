@@ -33,8 +33,8 @@ from django.utils.http import http_date, parse_etags
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pages:version"
-# Moved only by writes to posts and what they show (not by comments or likes): the key of the
-# fragments of a post page that comments do not change.
+# Moved only by writes to posts and what they show (not by comments or likes): the key of what
+# comments do not change, such as a post page's frame (blog.pageshell) and `remembered` values.
 POSTS_VERSION_KEY = "pages:posts-version"
 # Writes to these apps change threads, not posts.
 COMMENT_APPS = {"blog_comments", "django_comments", "django_comments_xtd"}
@@ -74,7 +74,7 @@ def bump_posts():
 def posts_version():
     try:
         version = cache().get(POSTS_VERSION_KEY)
-    except Exception:  # noqa: BLE001 (fragments are then rendered every time)
+    except Exception:  # noqa: BLE001 (what it keys is then built every time)
         return secrets.token_hex(8)
     if version is None:
         version = secrets.token_hex(8)
@@ -176,7 +176,7 @@ def changed(posts=True):
 
     The second move is what makes it exact: a page rendered from the old rows between the two
     is filed under a version nobody asks for any more. `posts=False` for comments and likes,
-    which leave the posts' own fragments as they are.
+    which leave what is kept under the posts' version as it is.
     """
     moves = [bump_posts, bump] if posts else [bump_threads]
     connection = transaction.get_connection()

@@ -38,11 +38,22 @@ def with_reviews(queryset):
 COMMENTS_TEMPLATE = "blog/post_comments.html"
 
 
-class Neighbours:
-    """The posts around a post, looked up only when the post's cached part is built."""
+class PostParts:
+    """What a post page's cached parts show, loaded in one go when one of them is built: the
+    post with its review, documentary, people and terms, its other letter posts, its
+    neighbours. A page whose parts are all cached reads none of it."""
 
     def __init__(self, post):
-        self.post = post
+        self._post = post
+
+    @cached_property
+    def post(self):
+        return with_reviews(Post.objects.filter(pk=self._post.pk)).get()
+
+    @cached_property
+    def other_letter_posts(self):
+        others = self.post.other_letter_posts()
+        return list(others.select_related("challenge", *REVIEW_RELATIONS))
 
     @cached_property
     def by_letter(self):
@@ -100,12 +111,8 @@ class PostDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not self.object.is_public
-        # A query evaluated only when the post's cached part is built.
-        context["other_letter_posts"] = self.object.other_letter_posts().select_related(
-            "challenge", *REVIEW_RELATIONS
-        )
         context["posts_version"] = pagecache.posts_version()
-        context["neighbours"] = Neighbours(self.object)
+        context["parts"] = PostParts(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):
