@@ -490,9 +490,9 @@ def test_the_post_page_runs_the_same_queries_for_1_and_200_comments(client, sett
     add_comment(one, "Only one")
     queries_for(one)
     queries_for(many)
-    # Then the post, its thread, likes (of comments, two kinds, and of the post) and the social
-    # login icons; the rest comes from the page's cached parts (12 queries before them).
-    assert queries_for(one) == queries_for(many) <= 6
+    # Then the post, its thread and its likes (xtd's flags; visitors' likes of its comments and
+    # of the post); the rest comes from the page's kept frame (12 queries before them).
+    assert queries_for(one) == queries_for(many) <= 4
 
     client.force_login(liker)  # a login changes nothing the pages' cached parts show
     assert queries_for(one) == queries_for(many)
