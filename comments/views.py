@@ -18,28 +18,15 @@ from blog.models import Post
 from . import likes, services, threads
 from .forms import CommentForm
 from .moderation import PostCommentModerator
+from .readers import (
+    REMEMBER_COOKIE,
+    REMEMBER_SALT,
+    VISITOR_COOKIE,
+    VISITOR_SALT,
+    reader_key,
+)
 
-REMEMBER_COOKIE = "comment_author"
-REMEMBER_SALT = "comments.remember"
-VISITOR_COOKIE = "reader"
-VISITOR_SALT = "comments.likes"
 YEAR = 365 * 24 * 60 * 60
-
-
-def remembered_author(request):
-    """Name, email and website this browser asked us to remember, if it did."""
-    raw = request.get_signed_cookie(REMEMBER_COOKIE, default=None, salt=REMEMBER_SALT)
-    try:
-        saved = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    if not isinstance(saved, dict):
-        return {}
-    return {key: str(saved[key]) for key in ("name", "email", "url") if key in saved}
-
-
-def reader_key(request):
-    return request.get_signed_cookie(VISITOR_COOKIE, default="", salt=VISITOR_SALT)
 
 
 def _target_post(data):

@@ -14,7 +14,7 @@ from comments import fragments, threads
 from comments.forms import CommentForm
 from comments.links import absolute_url
 from comments.moderation import PostCommentModerator
-from comments.views import reader_key, remembered_author
+from comments.readers import reader_key, remembered_author
 
 register = template.Library()
 
