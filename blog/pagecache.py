@@ -87,8 +87,11 @@ def posts_version():
 _MISSING = object()
 
 
-def remembered(name, compute):
-    """`compute()`, kept in the cache until the posts' version moves (None is kept too)."""
+def remembered(name, compute, timeout=7 * 24 * 3600):
+    """`compute()`, kept in the cache until the posts' version moves (None is kept too).
+
+    `timeout` only bounds how long a value nobody asks for any more takes room.
+    """
     key = f"remembered:{name}:{posts_version()}"
     try:
         value = cache().get(key, _MISSING)
@@ -97,7 +100,7 @@ def remembered(name, compute):
     if value is _MISSING:
         value = compute()
         with contextlib.suppress(Exception):
-            cache().set(key, value, timeout=7 * 24 * 3600)
+            cache().set(key, value, timeout=timeout)
     return value
 
 

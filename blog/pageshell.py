@@ -19,7 +19,9 @@ from . import pagecache
 
 # Where the comments go; a new mark in every process, so no post can contain it.
 MARK = mark_safe(f"<!--comments-{secrets.token_hex(12)}-->")  # noqa: S308
-KEEP_SECONDS = 7 * 24 * 60 * 60
+# A frame is filed under a version that any post edit moves: the ones left behind expire with
+# the pages cached around them instead of filling the cache.
+KEEP_SECONDS = 2 * pagecache.FORM_STAMP_SECONDS
 
 
 def shell_key(request, post, version):

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from blog import pagecache
+from blog import filecache, pagecache
+from blog.filecache import FileCache
 from comments.forms import CommentForm
 from comments.spam import services as spam_services
 from comments.spam.models import Moderation
@@ -219,3 +220,17 @@ def test_a_message_shows_once_and_only_to_its_reader(demo):
     assert "<!--comments-" not in with_message
     assert "Only for this reader." not in read(url).content.decode()
     assert "Only for this reader." not in reader.get(url).content.decode()
+
+
+def test_the_file_cache_culls_once_a_minute_not_on_every_write(tmp_path, monkeypatch):
+    cache = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 10}})
+    clock = [1000.0]
+    monkeypatch.setattr(filecache.time, "monotonic", lambda: clock[0])
+    for n in range(30):
+        cache.set(f"page-{n}", "x" * 100)
+    # Past MAX_ENTRIES, but the folder was listed only at the first write.
+    assert len(list(tmp_path.glob("*.djcache"))) == 30
+    clock[0] += filecache.CULL_EVERY_SECONDS
+    cache.set("one-more", "x")
+    assert len(list(tmp_path.glob("*.djcache"))) < 30
+    assert cache.get("one-more") == "x"

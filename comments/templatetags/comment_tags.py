@@ -92,7 +92,10 @@ def blank_form(request, post):
         }
         return render_to_string("comments/_form.html", context)
 
-    return mark_safe(pagecache.remembered(f"comment-form:{post.pk}:{stamp}", render))  # noqa: S308
+    name = f"comment-form:{post.pk}:{stamp}"
+    # One per post and hour: gone soon after its hour, like the pages that carry it.
+    form = pagecache.remembered(name, render, timeout=2 * pagecache.FORM_STAMP_SECONDS)
+    return mark_safe(form)  # noqa: S308 (rendered from the form's template)
 
 
 @register.inclusion_tag("comments/_recent.html")
