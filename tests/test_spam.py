@@ -775,3 +775,34 @@ def test_an_edit_the_filter_passes_stays_public(client, only):
     comment.refresh_from_db()
     assert comment.is_public and comment.comment == "Plainer words."
     assert "Plainer words." in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_the_seed_classifier_is_trained_once_and_kept_for_other_processes(
+    settings, tmp_path, monkeypatch
+):
+    seed = tmp_path / "seed.csv"
+    seed.write_text(
+        "text,label\n"
+        "Loved the film and your review of it,0\n"
+        "The interviews with his mother stayed with me,0\n"
+        "Cheap watches here buy now http://shop.example,1\n"
+        "Best casino bonus click http://casino.example,1\n",
+        encoding="utf-8",
+    )
+    settings.SPAM_TRAINING_CSV = str(seed)
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(training, "_cache", {})
+    first = training.seed_classifier()
+    assert training.seed_file([str(seed)]).exists()
+
+    # Another worker starts: it reads what the first one trained instead of training again.
+    monkeypatch.setattr(training, "_cache", {})
+
+    def train_again(cls, examples):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(training.classifier.SpamClassifier, "train", classmethod(train_again))
+    second = training.seed_classifier()
+    text = "Buy now at http://shop.example"
+    assert second.score(text) == first.score(text)
+    assert first.score(text) > first.score("Loved the interviews")

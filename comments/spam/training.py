@@ -1,9 +1,15 @@
 """Which classifier is in use, and retraining it from the moderators' decisions."""
 
+import contextlib
+import hashlib
+import json
+import os
 import threading
+from pathlib import Path
 
-from . import classifier, conf
-from .features import Context
+from django.conf import settings
+
+from . import classifier, conf, features
 from .models import ClassifierModel, TrainingExample
 
 _lock = threading.Lock()
@@ -33,8 +39,34 @@ def seed_classifier():
     key = tuple(seed_csvs())
     with _lock:
         if key not in _cache:
-            _cache[key] = classifier.SpamClassifier.train(read_seed())
+            _cache[key] = _kept_or_trained(key)
         return _cache[key]
+
+
+def seed_file(paths):
+    """Where the seed classifier trained on `paths` is kept: named by those files and by the
+    code that turns a comment into features, so a change to either trains it again."""
+    digest = hashlib.sha256()
+    for path in [*paths, classifier.__file__, features.__file__]:
+        digest.update(Path(path).read_bytes())
+    return Path(settings.DATA_DIR) / "cache" / f"spam-seed-{digest.hexdigest()[:16]}.json"
+
+
+def _kept_or_trained(paths):
+    """Training takes seconds, too long for the first comment after every start of a worker:
+    the first process to train keeps the result in DATA_DIR and the others read it."""
+    kept = seed_file(paths)
+    with contextlib.suppress(OSError, ValueError):
+        model = classifier.SpamClassifier.from_data(json.loads(kept.read_text()))
+        if model is not None:
+            return model
+    model = classifier.SpamClassifier.train(read_seed())
+    with contextlib.suppress(OSError):
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(model.to_data()))
+        partial.replace(kept)
+    return model
 
 
 def current_classifier():
@@ -88,6 +120,6 @@ def learn(comment, is_spam, context=None):
             "is_spam": is_spam,
             "name": (comment.user_name or "")[:100],
             "url": (comment.user_url or "")[:300],
-            "post_title": context.describe() if isinstance(context, Context) else "",
+            "post_title": context.describe() if isinstance(context, features.Context) else "",
         },
     )
