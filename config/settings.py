@@ -86,7 +86,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.twitter_oauth2",
     "allauth.socialaccount.providers.facebook",
     "csp",
-    # Ours
+    # Ours: the plumbing first, then the domain apps that build on it
+    "infra",
     "blog",
     "reviews",
     "comments",
