@@ -1,9 +1,8 @@
-from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery
+from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -13,10 +12,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import revisions
+from infra.markup import render_markdown
+
+from . import hooks, revisions, uploads
 from .admin_widgets import SafeAutocompleteMixin
 from .challenge import expected_letter, letter_warning
-from .markup import render_markdown
 from .models import Category, Challenge, Image, Page, Post, Revision, Tag
 from .planner_admin import PlannerAdminMixin
 from .previews import max_age, preview_url
@@ -47,24 +47,12 @@ class ChallengeAdmin(PlannerAdminMixin, admin.ModelAdmin):
 
 
 def with_comment_counts(queryset):
-    """Annotate comment_count and pending_comment_count (comments not public yet).
-
-    Comments are django-comments-xtd rows pointing at a post by content type and a text
-    object_pk; the model is looked up by app label so blog/ imports no comment code.
-    """
-    try:
-        comment_model = apps.get_model("django_comments_xtd", "XtdComment")
-    except LookupError:
-        return queryset
+    """Annotate comment_count and pending_comment_count (comments not public yet)."""
+    comments = hooks.post_comments()
+    if comments is None:
+        return queryset.annotate(comment_count=Value(0), pending_comment_count=Value(0))
     comments = (
-        comment_model.objects.filter(
-            content_type__app_label=Post._meta.app_label,
-            content_type__model=Post._meta.model_name,
-            object_pk=Cast(OuterRef("pk"), CharField()),
-            is_removed=False,
-        )
-        .order_by()
-        .values("object_pk")
+        comments.filter(object_pk=Cast(OuterRef("pk"), CharField())).order_by().values("object_pk")
     )
 
     def count(rows):
@@ -261,6 +249,10 @@ class PostAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if formset.model is Image:
+                for image in [*formset.new_objects, *(obj for obj, _ in formset.changed_objects)]:
+                    uploads.make_copies(image)
         post = form.instance
         new_images = [
             image
@@ -473,6 +465,9 @@ class ImageAdmin(admin.ModelAdmin):
     fields = ["file", "alt", "caption", "post", "markdown_snippet"]
     readonly_fields = ["markdown_snippet"]
     list_select_related = ["post"]
+
+    def save_model(self, request, obj, form, change):
+        uploads.save_image(obj)
 
     @admin.display(description="Markdown for a post body")
     def markdown_snippet(self, image):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 
 def _sync_groups(sender, using, **kwargs):
@@ -18,9 +18,24 @@ class BlogConfig(AppConfig):
         # After each app's permissions exist (the auth handler runs first), give them to the
         # groups; an app installed later, such as spam moderation, is picked up on its migrate.
         post_migrate.connect(_sync_groups, dispatch_uid="blog.sync_groups")
-        # Any write to what pages show moves the page cache's version (see blog.pagecache):
-        # a signal, because the admin, the importer and xtd write those rows too.
-        from .pagecache import on_model_change
+        from django.contrib.auth import get_user_model
+        from django.contrib.sites.models import Site
 
-        for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
-            signal.connect(on_model_change, dispatch_uid=f"blog.pagecache.{name}")
+        from infra import pages
+
+        from . import models
+        from .clock import next_page_change
+
+        # Pages show these; the services that write them move the page versions themselves,
+        # the admin and the shell are heard here (infra.pages).
+        pages.watch(
+            models.Post,
+            models.Page,
+            models.Tag,
+            models.Category,
+            models.Challenge,
+            models.Image,
+            Site,
+            get_user_model(),
+        )
+        pages.set_clock(next_page_change)

@@ -2,7 +2,6 @@ import functools
 
 from django.conf import settings
 
-from . import pagecache
 from .models import Page
 from .navigation import menu_challenge
 
@@ -17,7 +16,6 @@ def site(request):
         "blog_tagline": settings.BLOG_TAGLINE,
         "contact_email": settings.BLOG_CONTACT_EMAIL,
         # Looked up only where a template asks (the menu, the footer), and once per request.
-        # Kept under the posts' version: the same for every page until a post or page changes.
-        "menu_challenge": functools.cache(lambda: pagecache.remembered("menu", menu_challenge)),
-        "about_page": functools.cache(lambda: pagecache.remembered("about", about_page)),
+        "menu_challenge": functools.cache(menu_challenge),
+        "about_page": functools.cache(about_page),
     }

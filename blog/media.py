@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, storages
 
-from .backups import stored_names
+from infra.backups import stored_names
+
 from .models import Page, Post
 
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from infra.images import ImageValidator, responsive_body_images
+from infra.markup import html_to_text, render_markdown, truncate_words
+
 from .challenge import SCHEDULE_HELP, schedule_days, schedule_errors
-from .images import ImageValidator, responsive_body_images
-from .markup import html_to_text, render_markdown, truncate_words
-from .tasks import make_image_renditions
 
 LETTERS = string.ascii_uppercase
 LETTER_CHOICES = [(letter, letter) for letter in LETTERS]
@@ -352,15 +352,17 @@ class Image(models.Model):
     def __str__(self):
         return self.alt
 
+    # After a save that stored a new file: (its name, the old copies to delete), for the service
+    # that wrote it to hand to the task that makes the copies (blog.uploads); else None.
+    copies_due = None
+
     def save(self, *args, **kwargs):
         new_upload = bool(self.file) and not self.file._committed
         stale = self.renditions if new_upload else []
         if new_upload:
             self.renditions = []  # pages use the original until the task has made the copies
         super().save(*args, **kwargs)
-        if new_upload:
-            # Enqueued in this write's transaction: the worker sees it once the image is saved.
-            make_image_renditions.enqueue(self.pk, self.file.name, stale)
+        self.copies_due = (self.file.name, stale) if new_upload else None
 
     @property
     def display_url(self):

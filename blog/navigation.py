@@ -4,12 +4,11 @@ neighbours in its challenge and in time, and comment counts for lists.
 Everything starts from `Post.objects.published()`, so a draft never shows as a neighbour.
 """
 
-from django.apps import apps
-from django.conf import settings
-from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery
+from django.db.models import CharField, Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from . import hooks
 from .challenge import LETTERS
 from .models import Challenge, Post
 
@@ -93,23 +92,12 @@ def adjacent_posts(post):
 
 
 def with_public_comment_counts(queryset):
-    """Annotate `public_comment_count`: public, not removed comments (one subquery, no loop).
-
-    The comment model is looked up by app label, so blog/ imports no comment code.
-    """
-    try:
-        comment_model = apps.get_model("django_comments_xtd", "XtdComment")
-    except LookupError:
-        return queryset
+    """Annotate `public_comment_count`: public, not removed comments (one subquery, no loop)."""
+    comments = hooks.post_comments()
+    if comments is None:
+        return queryset.annotate(public_comment_count=Value(0))
     counted = (
-        comment_model.objects.filter(
-            content_type__app_label=Post._meta.app_label,
-            content_type__model=Post._meta.model_name,
-            object_pk=Cast(OuterRef("pk"), CharField()),
-            site_id=settings.SITE_ID,
-            is_public=True,
-            is_removed=False,
-        )
+        comments.filter(object_pk=Cast(OuterRef("pk"), CharField()), is_public=True)
         .order_by()
         .values("object_pk")
         .annotate(n=Count("pk"))

@@ -21,7 +21,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
-from .markup import html_to_text
+from infra.markup import html_to_text
+
 from .models import Post
 from .views import with_reviews
 

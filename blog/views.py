@@ -1,13 +1,14 @@
 import datetime
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
-from . import pagecache, pageshell
+from infra import pages
+
 from .models import Page, Post
 from .navigation import (
     adjacent_posts,
@@ -32,10 +33,6 @@ def with_reviews(queryset):
         .select_related(*REVIEW_RELATIONS)
         .prefetch_related(*REVIEW_PREFETCHES)
     )
-
-
-# The comment section under a post (its template tags come from comments/).
-COMMENTS_TEMPLATE = "blog/post_comments.html"
 
 
 class PostParts:
@@ -96,8 +93,8 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
-        # The review and its documentary are read by the page's cached parts, only when they
-        # are built (see blog.pagecache and the {% fragment %} tag).
+        # The review and its documentary are read by the page's kept parts, only when they
+        # are built (`PostParts` and the {% cache %} tags of post_detail.html).
         posts = Post.objects.all() if self.request.user.is_staff else Post.objects.published()
         return posts.select_related("author", "challenge")
 
@@ -111,20 +108,17 @@ class PostDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not self.object.is_public
-        context["posts_version"] = pagecache.posts_version()
+        context["posts_version"] = pages.version(pages.POSTS)
+        context["keep_seconds"] = pages.KEEP_SECONDS
         context["parts"] = PostParts(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
         if context["is_preview"]:
-            response = super().render_to_response(context, **response_kwargs)
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
-            return response
-        # The frame is kept per posts' version; only the comments are rendered every time.
-        return HttpResponse(
-            pageshell.render(self.request, context, self.template_name, COMMENTS_TEMPLATE)
-        )
+        return response
 
 
 class DraftPreviewView(PostDetailView):

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django_comments_xtd.models import XtdComment
 
-from blog import pagecache
 from blog.models import Post
+from infra import pages
 
-from . import services
+from . import posting
 from .models import CommentDetails
 from .social import commenter_name
 
@@ -87,7 +87,7 @@ def edit_comment(request, pk):
     if request.method == "POST":
         form = EditCommentForm(request.POST)
         if form.is_valid():
-            services.edit_comment(request, comment, post, form.cleaned_data["comment"])
+            posting.edit_comment(request, comment, post, form.cleaned_data["comment"])
             return redirect(f"{post.get_absolute_url()}#c{comment.pk}")
         status = 400
     else:
@@ -110,7 +110,7 @@ def delete_comment(request, pk):
     if request.method == "POST":
         # Marked removed, not deleted: the replies under it keep their place in the thread.
         XtdComment.norel_objects.filter(pk=comment.pk).update(is_removed=True)
-        pagecache.changed(posts=False)
+        pages.changed(posts=False)
         return redirect(f"{post.get_absolute_url()}#comments")
     context = {"comment": comment, "post": post, "editable_until": editable_until(comment)}
     return render(request, "comments/delete.html", context)

@@ -2,8 +2,8 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 
-from blog.markup import html_to_text
-from blog.tasks import email_message, queue_email
+from infra.markup import html_to_text
+from infra.tasks import email_message, queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -14,7 +14,7 @@ from django_comments_xtd.models import XtdComment
 from blog.models import Post
 
 from .models import CommentDetails, Like
-from .services import ensure_details
+from .posting import ensure_details
 from .threads import post_content_type
 
 SEED_SLUG = "movie-review-ai-weiwei-never-sorry-2012"

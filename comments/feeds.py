@@ -1,6 +1,6 @@
 """RSS and Atom feeds of comments: one post's, and the whole site's latest.
 
-Descriptions carry the comment's sanitized HTML (blog.markup); emails never leave the site.
+Descriptions carry the comment's sanitized HTML (infra.markup); emails never leave the site.
 """
 
 import datetime

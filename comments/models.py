@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from blog.markup import render_visitor_markdown
+from infra.markup import render_visitor_markdown
 
 
 def text_digest(text):
@@ -40,10 +40,6 @@ class CommentDetails(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT)
     # Held when posted: the thread's followers hear of it once, when it is published.
     followers_pending = models.BooleanField(default=False, editable=False)
-    # The comment's markup as every reader sees it who has not liked or written it, and the key
-    # of what it was rendered from (comments.threads.render_nodes).
-    fragment_html = models.TextField(blank=True, editable=False)
-    fragment_key = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = "comment details"

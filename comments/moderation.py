@@ -2,7 +2,7 @@
 
 Comments close where the post says so (*Allow comments*) or COMMENTS_CLOSE_AFTER_DAYS after
 publication; django-comments' `CommentModerator` has that rule, so this builds on it. The
-posting service (`comments.services`) asks it directly; no signal goes through xtd.
+posting service (`comments.posting`) asks it directly; no signal goes through xtd.
 """
 
 from django.conf import settings

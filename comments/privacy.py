@@ -19,8 +19,8 @@ from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
-from blog import pagecache
 from blog.models import Post
+from infra import pages
 
 ANONYMOUS_NAME = "Anonymous"
 
@@ -201,7 +201,7 @@ def erase_personal_data(email, *, delete_accounts=False):
             ip_address=None,
             followup=False,
         )
-        pagecache.changed(posts=False)  # names on pages and in feeds change
+        pages.changed(posts=False)  # names on pages and in feeds change
         Moderation = moderation_model()
         if Moderation is not None:
             Moderation.objects.filter(comment__in=comment_pks).update(user_agent="", referrer="")

@@ -4,8 +4,6 @@ from allauth.socialaccount import app_settings
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 
-from blog import pagecache
-
 # The providers the comment form offers, in the order their icons appear, with the colour and
 # letter of their icon (drawn here: the page asks no other site for anything).
 LOGIN_PROVIDERS = {
@@ -17,15 +15,7 @@ LOGIN_PROVIDERS = {
 
 
 def configured_providers():
-    """The offered providers that have keys: in settings, or a SocialApp of this site.
-
-    Kept with the posts' cached parts (blog.pagecache.remembered): a change to the SocialApp
-    rows or to settings moves their version.
-    """
-    return pagecache.remembered("login-providers", _configured_providers)
-
-
-def _configured_providers():
+    """The offered providers that have keys: in settings, or a SocialApp of this site."""
     configured = {
         provider_id
         for provider_id, options in app_settings.PROVIDERS.items()

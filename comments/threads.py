@@ -13,13 +13,12 @@ from django.utils.safestring import mark_safe
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
-from blog.markup import render_visitor_markdown
 from blog.models import Post
-from blog.prepared import PreparedQuery
+from infra.markup import render_visitor_markdown
 
-from .models import CommentDetails, Like
+from .models import CommentDetails, Like, text_digest
 
-# The session's list of comments this browser posted (comments.services keeps it).
+# The session's list of comments this browser posted (comments.posting keeps it).
 SESSION_KEY = "comments_posted"
 
 
@@ -36,6 +35,13 @@ def post_content_type():
     return ContentType.objects.get_for_model(Post)
 
 
+def comments_of_posts():
+    """Comments on posts that are not removed (their `object_pk` names the post)."""
+    return XtdComment.norel_objects.filter(
+        content_type=post_content_type(), site_id=settings.SITE_ID, is_removed=False
+    )
+
+
 def comments_of(post):
     return XtdComment.norel_objects.filter(
         content_type=post_content_type(),
@@ -45,44 +51,16 @@ def comments_of(post):
     )
 
 
-def _comment_likes(content_type, object_pk):
-    return (
-        CommentFlag.objects.filter(
-            flag=LIKEDIT_FLAG,
-            comment__content_type_id=content_type,
-            comment__object_pk=object_pk,
-        )
-        .order_by()
-        .values_list("comment_id")
-        .annotate(n=Count("pk"))
-    )
-
-
-def _visitor_likes(post, content_type, object_pk):
-    """Likes of the post (comment_id None) and of its comments, by comment."""
-    on_comments = Q(comment__content_type_id=content_type, comment__object_pk=object_pk)
-    return (
-        Like.objects.filter(Q(post_id=post) | on_comments)
-        .order_by()
-        .values_list("comment_id")
-        .annotate(n=Count("pk"))
-    )
-
-
-COMMENT_LIKES = PreparedQuery(CommentFlag, _comment_likes, text={"object_pk"})
-VISITOR_LIKES = PreparedQuery(Like, _visitor_likes, text={"object_pk"})
-
-
 def like_counts(post):
     """{comment id: likes} for the post's comments (xtd's flags and visitors' likes), and the
     post's likes under None: counted by the database in two grouped queries."""
-    on_post = {"content_type": post_content_type().pk, "object_pk": str(post.pk)}
+    on_post = Q(comment__content_type=post_content_type(), comment__object_pk=str(post.pk))
+    flags = CommentFlag.objects.filter(on_post, flag=LIKEDIT_FLAG)
+    likes = Like.objects.filter(Q(post=post) | on_post)
     counts = {}
-    for comment_id, n in [
-        *COMMENT_LIKES.rows(**on_post),
-        *VISITOR_LIKES.rows(post=post.pk, **on_post),
-    ]:
-        counts[comment_id] = counts.get(comment_id, 0) + n
+    for rows in (flags, likes):
+        for comment_id, n in rows.order_by().values_list("comment_id").annotate(n=Count("pk")):
+            counts[comment_id] = counts.get(comment_id, 0) + n
     return counts
 
 
@@ -127,9 +105,8 @@ def comment_date(moment):
     return f"{when:%B} {when.day}, {when.year} at {hour}:{when.minute:02d} {noon}"
 
 
-# The columns a thread is read with, by the name a Node gives each (as tuples: loading 2,000
-# comments as models cost more than the rest of the page). A comment whose markup must be
-# rendered is loaded in full.
+# The columns a thread is read with, by the name a Node gives each: tuples, because loading a
+# long thread as models costs more than rendering it.
 ROW_COLUMNS = {
     "pk": "pk",
     "parent_id": "parent_id",
@@ -142,28 +119,19 @@ ROW_COLUMNS = {
     "submit_date": "submit_date",
     "text": "comment",
     "kind": "details__kind",
-    "fragment_key": "details__fragment_key",
-    "fragment_html": "details__fragment_html",
+    "stored_html": "details__body_html",
+    "stored_digest": "details__body_digest",
 }
 ROW_FIELDS = tuple(ROW_COLUMNS.values())
 
 
 class Node:
-    """A comment of the thread: its row, its replies, its likes; `comment` once it is loaded."""
+    """A comment as the thread shows it: its row, its likes, and how many lists end after it."""
 
-    __slots__ = (
-        *ROW_COLUMNS,
-        "children",
-        "liked",
-        "by_post_author",
-        "like_count",
-        "comment",
-        "html",
-        "closes",
-    )
+    __slots__ = (*ROW_COLUMNS, "by_post_author", "like_count", "liked", "has_replies", "closes")
+    is_removed = False  # a thread shows no removed comment
 
     def __init__(self, row, by_post_author=False, like_count=0):
-        # Unpacked in ROW_COLUMNS' order: a loop of setattr() cost twice as much per comment.
         (
             self.pk,
             self.parent_id,
@@ -176,34 +144,34 @@ class Node:
             self.submit_date,
             self.text,
             self.kind,
-            self.fragment_key,
-            self.fragment_html,
+            self.stored_html,
+            self.stored_digest,
         ) = row
-        self.children = []
-        self.liked = False
         self.by_post_author = by_post_author
         self.like_count = like_count
-        self.comment = None
+        self.liked = False
+        self.has_replies = False
+        self.closes = ()
 
     @property
     def initials(self):
-        return avatar(self.comment)[0]
+        return avatar(self)[0]
 
     @property
     def avatar_hue(self):
-        return avatar(self.comment)[1]
+        return avatar(self)[1]
 
     @property
     def website(self):
-        return safe_website(self.comment.user_url)
+        return safe_website(self.user_url)
 
     @property
     def iso_date(self):
-        return self.comment.submit_date.isoformat()
+        return self.submit_date.isoformat()
 
     @property
     def date(self):
-        return comment_date(self.comment.submit_date)
+        return comment_date(self.submit_date)
 
     @property
     def linkback(self):
@@ -212,7 +180,13 @@ class Node:
 
     @property
     def body_html(self):
-        return comment_html(self.comment)
+        """The Markdown rendered and sanitized when it was saved; rendered now (and not
+        stored: a read never writes) when the text changed since, in the admin say."""
+        if self.stored_digest and self.stored_digest == text_digest(self.text):
+            html = self.stored_html
+        else:
+            html = render_visitor_markdown(self.text)
+        return mark_safe(html)  # noqa: S308 (sanitized by nh3 in infra.markup)
 
     @property
     def like_label(self):
@@ -227,55 +201,42 @@ class Node:
         return self.is_public and self.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL
 
 
+def nest(nodes):
+    """Mark, in the order shown (xtd's thread_id, order), where each reply list opens and
+    closes, so a template can nest them in one loop. A reply whose parent is not shown
+    (held, removed, on another page) stands at the top level."""
+    shown = set()
+    open_lists = []  # the comments whose reply lists are open, innermost last
+    previous = None
+    for node in nodes:
+        parent = node.parent_id if node.parent_id in shown and node.parent_id != node.pk else None
+        if previous is not None and parent == previous.pk:
+            previous.has_replies = True
+            open_lists.append(previous)
+        elif previous is not None:
+            closing = 0
+            while open_lists and open_lists[-1].pk != parent:
+                open_lists.pop()
+                closing += 1
+            previous.closes = range(closing)
+        shown.add(node.pk)
+        previous = node
+    if previous is not None:
+        previous.closes = range(len(open_lists))
+    return nodes
+
+
 @dataclass
 class Thread:
     post: Post
-    roots: list
-    nodes: dict
+    nodes: list
     public_count: int
-    post_likes: int
-    post_liked: bool
     page: int = 1
     pages: int = 1
 
     @property
     def page_numbers(self):
         return range(1, self.pages + 1)
-
-    def html(self):
-        """The thread's markup: each comment's own (`render_nodes`), nested in lists.
-
-        Joined here rather than by a template loop: for a thread of thousands of comments
-        the loop cost more than everything else on the page.
-        """
-        parts = []
-        for node in self.in_page_order():
-            parts.append(node.html)
-            parts.append('<ol class="children">' if node.children else "</li>")
-            parts.append("</ol></li>" * node.closes)
-        return mark_safe("".join(parts))  # noqa: S308 (each part comes from a template)
-
-    def in_page_order(self):
-        """Every node depth-first, each knowing how many open lists end after it."""
-        ordered = []
-
-        def walk(nodes):
-            for node in nodes:
-                node.closes = 0
-                ordered.append(node)
-                if node.children:
-                    walk(node.children)
-                    ordered[-1].closes += 1
-
-        walk(self.roots)
-        return ordered
-
-
-def _details_or_none(comment):
-    try:
-        return comment.details
-    except CommentDetails.DoesNotExist:
-        return None
 
 
 def per_page():
@@ -305,90 +266,54 @@ def page_of(comment):
     return earlier_roots // size + 1
 
 
-def load_thread(post, request, visitor="", page=1):
-    """The post's visible comments as a tree, from one query, plus like counts and marks.
-
-    Visible: public and not removed, and this browser's own comments awaiting moderation.
-    With COMMENTS_PER_PAGE, only the threads of top-level comments on `page`. The number of
-    queries does not depend on the number of comments.
-    """
-    own = posted_here(request)
-    if own or per_page():
-        rows, page, pages, public_total = _shown_rows(post, own, page)
-    else:  # what nearly every reader asks for: every public comment
-        rows = PUBLIC_ROWS.rows(
-            content_type=post_content_type().pk, object_pk=str(post.pk), site=settings.SITE_ID
-        )
-        pages, public_total = 1, None
-    nodes = {}
-    roots = []
-    likes = like_counts(post)
+def _nodes(post, rows, likes=None):
     author_id = post.author_id
-    for row in rows:
-        pk, parent_id, user_id = row[0], row[1], row[4]
-        node = nodes[pk] = Node(
+    likes = likes or {}
+    return [
+        Node(
             row,
-            by_post_author=user_id is not None and user_id == author_id,
-            like_count=likes.get(pk, 0),
+            by_post_author=row[4] is not None and row[4] == author_id,
+            like_count=likes.get(row[0], 0),
         )
-        parent = nodes.get(parent_id) if parent_id != pk else None
-        # A reply whose parent is hidden (held, removed) still shows, at the top level.
-        (parent.children if parent else roots).append(node)
+        for row in rows
+    ]
 
-    liked_comments, post_liked = likes_by_reader(post, request.user, visitor)
-    for pk in liked_comments:
-        if pk in nodes:
-            nodes[pk].liked = True
+
+def load_thread(post, page=1):
+    """The post's public comments as every reader sees them: one query in the order shown
+    (xtd's thread_id and order), like counts from two more. With COMMENTS_PER_PAGE, only the
+    threads of the top-level comments on `page`."""
+    public = comments_of(post).filter(is_public=True)
+    pages, public_count = 1, None
+    if per_page():
+        roots = list(
+            public.filter(level=0).order_by("thread_id").values_list("thread_id", flat=True)
+        )
+        pages = page_count(len(roots))
+        page = min(max(page, 1), pages)
+        start = (page - 1) * per_page()
+        public_count = public.count()
+        public = public.filter(thread_id__in=roots[start : start + per_page()])
+    else:
+        page = 1
+    rows = public.order_by("thread_id", "order").values_list(*ROW_FIELDS)
+    nodes = nest(_nodes(post, rows, like_counts(post)))
     return Thread(
         post=post,
-        roots=roots,
         nodes=nodes,
-        public_count=(
-            public_total
-            if public_total is not None
-            else sum(1 for node in nodes.values() if node.is_public)
-        ),
-        post_likes=likes.get(None, 0),
-        post_liked=post_liked,
+        public_count=len(nodes) if public_count is None else public_count,
         page=page,
         pages=pages,
     )
 
 
-def _public_rows(content_type, object_pk, site):
-    return (
-        XtdComment.norel_objects.filter(
-            content_type_id=content_type,
-            object_pk=object_pk,
-            site_id=site,
-            is_public=True,
-            is_removed=False,
-        )
-        .order_by("thread_id", "order")
-        .values_list(*ROW_FIELDS)
-    )
-
-
-PUBLIC_ROWS = PreparedQuery(XtdComment, _public_rows, text={"object_pk"})
-
-
-def _shown_rows(post, own, page):
-    """(rows, page, pages, public count): the rows of public comments and of this browser's
-    own held ones; with COMMENTS_PER_PAGE, those on `page` and the count of all public ones."""
-    visible = Q(is_public=True)
-    if own:
-        visible |= Q(pk__in=own)
-    shown = comments_of(post).filter(visible)
-    if not per_page():
-        return list(shown.order_by("thread_id", "order").values_list(*ROW_FIELDS)), 1, 1, None
-    roots = list(shown.filter(level=0).order_by("thread_id").values_list("thread_id", flat=True))
-    pages = page_count(len(roots))
-    page = min(max(page, 1), pages)
-    start = (page - 1) * per_page()
-    shown = shown.filter(thread_id__in=roots[start : start + per_page()])
-    public_total = comments_of(post).filter(is_public=True).count()
-    rows = list(shown.order_by("thread_id", "order").values_list(*ROW_FIELDS))
-    return rows, page, pages, public_total
+def held_for(post, request):
+    """The comments on `post` this browser posted that await moderation (it may see them)."""
+    own = posted_here(request)
+    if not own:
+        return []
+    rows = comments_of(post).filter(pk__in=own, is_public=False).order_by("thread_id", "order")
+    return _nodes(post, rows.values_list(*ROW_FIELDS))
 
 
 def likes_by_reader(post, user, visitor):
@@ -440,8 +365,11 @@ def recent_comments(limit=5):
 
 
 def comment_html(comment):
-    """The comment's sanitized HTML (nh3 in blog.markup), safe to put in a page or feed."""
-    details = _details_or_none(comment)
+    """The comment's sanitized HTML (nh3 in infra.markup), safe to put in a page or feed."""
+    try:
+        details = comment.details
+    except CommentDetails.DoesNotExist:
+        details = None
     if details is not None:
         return mark_safe(details.html_for(comment.comment))  # noqa: S308
     return mark_safe(render_visitor_markdown(comment.comment))  # noqa: S308

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django_comments_xtd.models import XtdComment
 
-from blog.markup import render_visitor_markdown
 from blog.models import Post
+from infra.markup import render_visitor_markdown
 
-from . import likes, services, threads
+from . import likes, posting, threads
 from .forms import CommentForm
 from .moderation import PostCommentModerator
 from .readers import (
@@ -118,7 +118,7 @@ def post_comment(request):
         preview_html = mark_safe(render_visitor_markdown(data["comment"]))  # noqa: S308 (nh3)
         return _form_page(request, form, post, preview_html=preview_html)
 
-    submission = services.submit_comment(form, request, post)
+    submission = posting.submit_comment(form, request, post)
     if submission.refusal:
         return _form_page(request, form, post, status=403, refusal=submission.refusal)
 

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 
-from config import envfile
+from config import envfile, release
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -110,8 +110,8 @@ MIDDLEWARE = [
     "comments.middleware.UnconfiguredProviderMiddleware",
     # --- end of security -------------------------------------------------------------------
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Whole pages for readers who carry none of our cookies (blog.pagecache).
-    "blog.pagecache.PageCacheMiddleware",
+    # Whole pages for readers who carry none of our cookies (infra.pages).
+    "infra.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Old WordPress addresses (?p=ID, /category/…) answer 301 where a page would be 404.
@@ -199,31 +199,18 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "pages": {
-            "BACKEND": "blog.filecache.FileCache",
+            "BACKEND": "infra.filecache.FileCache",
             "LOCATION": str(
                 Path(os.environ.get("PAGE_CACHE_DIR") or DATA_DIR / "cache" / "pages").resolve()
             ),
             "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 2000)},
         },
     }
-# A write to any model of these apps moves the pages' version (blog.pagecache).
-PAGE_CACHE_APPS = {
-    "blog",
-    "reviews",
-    "blog_comments",
-    "django_comments",
-    "django_comments_xtd",
-    "sites",
-    "auth",
-    "socialaccount",
-}
 # A request with one of these cookies is rendered for its reader alone.
 PAGE_CACHE_COOKIES = ("sessionid", "csrftoken", "comment_author", "reader", "messages")
 PAGE_CACHE_SKIP_PATHS = ("/admin/", "/accounts/", "/privacy/personal-data/", "/healthz")
-# Code and templates whose change (a deploy) renders every page anew.
-PAGE_CACHE_CODE_DIRS = [
-    BASE_DIR / name for name in ("templates", "blog", "reviews", "comments", "importer", "config")
-]
+# Part of every page-cache key: a deploy renders every page anew (config/release.py).
+RELEASE = release.release(BASE_DIR, os.environ.get("DJANGO_RELEASE", ""), DEBUG)
 
 # Sessions live in the database, so a reader logged in through one app server is logged in on all.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -307,7 +294,7 @@ BLOG_POSTS_PER_PAGE = env_int("BLOG_POSTS_PER_PAGE", 10)
 BLOG_CONTACT_EMAIL = os.environ.get("BLOG_CONTACT_EMAIL", "")
 # How long a shared preview link of a draft keeps working.
 BLOG_PREVIEW_LINK_DAYS = env_int("BLOG_PREVIEW_LINK_DAYS", 7)
-# Uploaded images (blog.images): refused above these sizes, served at these widths.
+# Uploaded images (infra.images): refused above these sizes, served at these widths.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (320, 640, 960, 1280)
@@ -381,7 +368,8 @@ SPAM_RATE_LIMIT_PER_IP = env_int("SPAM_RATE_LIMIT_PER_IP", 5)
 SPAM_RATE_LIMIT_PER_EMAIL = env_int("SPAM_RATE_LIMIT_PER_EMAIL", 5)
 SPAM_RATE_LIMIT_WINDOW = env_int("SPAM_RATE_LIMIT_WINDOW", 600)  # seconds
 # Behind a proxy: the header it sets with the client's address (e.g. X-Forwarded-For).
-SPAM_CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "")
+# Behind a proxy: the header that carries the client's address (infra.clients).
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "")
 SPAM_MAX_LINKS = env_int("SPAM_MAX_LINKS", 2)
 SPAM_DUPLICATE_DAYS = env_int("SPAM_DUPLICATE_DAYS", 30)
 SPAM_CLASSIFIER_HOLD = float(os.environ.get("SPAM_CLASSIFIER_HOLD") or 0.3)

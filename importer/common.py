@@ -13,8 +13,8 @@ from collections import Counter
 from django.db import transaction
 from django.utils.text import slugify
 
-from blog import pagecache
 from blog.models import Tag
+from infra import pages
 from reviews.models import Company, Documentary, Person, StreamingService
 
 
@@ -30,12 +30,12 @@ class _DryRun(Exception):
 def one_transaction(dry_run=False):
     """Everything inside commits together, or not at all; a dry run always rolls back."""
     try:
-        with transaction.atomic():
+        # One move of the page versions once the import commits (rows written in bulk send
+        # no signals, and the others need not move them one by one).
+        with pages.changing(), transaction.atomic():
             yield
             if dry_run:
                 raise _DryRun
-            # Rows written in bulk send no signals: pages show the import once it commits.
-            pagecache.changed()
     except _DryRun:
         pass
 

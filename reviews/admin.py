@@ -7,8 +7,9 @@ from django.utils.text import capfirst
 
 from blog.admin import PostAdmin
 from blog.admin_widgets import SafeAutocompleteMixin
-from blog.markup import render_markdown
+from infra.markup import render_markdown
 
+from . import posters
 from .models import RATING_STEPS, Company, Documentary, Person, Review, StreamingService
 
 
@@ -25,6 +26,9 @@ class DocumentaryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["directors", "production_companies"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["poster_preview"]
+
+    def save_model(self, request, obj, form, change):
+        posters.save_documentary(obj)
 
     @admin.display(description="Poster")
     def poster_thumbnail(self, documentary):

@@ -12,4 +12,17 @@ class ReviewsConfig(AppConfig):
 
         revisions.register("review", snapshot_review, restore_review)
 
-        from . import signals  # noqa: F401 (connects the search_extra receivers)
+        from infra import pages
+
+        from . import (
+            models,
+            signals,  # noqa: F401 (connects the search_extra receivers)
+        )
+
+        pages.watch(
+            models.Person,
+            models.Company,
+            models.StreamingService,
+            models.Documentary,
+            models.Review,
+        )

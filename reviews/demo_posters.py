@@ -11,6 +11,8 @@ import textwrap
 from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
+from .posters import save_documentary
+
 SIZE = (600, 900)
 PALETTES = [
     ("#1f3b4d", "#f2c14e", "#f7f3e9"),
@@ -61,5 +63,5 @@ def ensure_poster(documentary):
         return False
     data = draw_poster(documentary.title, documentary.year, documentary.slug)
     documentary.poster.save(f"{documentary.slug}.png", ContentFile(data), save=False)
-    documentary.save()
+    save_documentary(documentary)
     return True

@@ -7,11 +7,9 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 
-from blog.images import ImageValidator, picture_data
-from blog.markup import render_markdown
 from blog.models import Post
-
-from .tasks import make_poster_renditions
+from infra.images import ImageValidator, picture_data
+from infra.markup import render_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -130,9 +128,11 @@ class Documentary(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "poster_renditions"}
         super().save(*args, **kwargs)
-        if poster_changed is not None:
-            # Enqueued in this write's transaction; pages show the original poster meanwhile.
-            make_poster_renditions.enqueue(self.pk, *poster_changed)
+        # Pages show the original poster until the service that wrote this queues its copies
+        # (reviews.posters).
+        self.copies_due = poster_changed
+
+    copies_due = None
 
     def get_absolute_url(self):
         return reverse("reviews:documentary_detail", kwargs={"slug": self.slug})

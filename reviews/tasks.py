@@ -3,16 +3,16 @@
 from django.core.files.storage import storages
 from django_tasks import task
 
-from blog import pagecache
-from blog.images import delete_renditions
-from blog.tasks import renditions_or_retry
+from infra import pages
+from infra.images import delete_renditions
+from infra.tasks import renditions_or_retry
+
+from .models import Documentary
 
 
 @task()
 def make_poster_renditions(documentary_id, name, stale=(), attempt=0):
     """Write the copies of the poster stored as `name` (none for "") and drop `stale` ones."""
-    from .models import Documentary
-
     delete_renditions(storages["default"], stale)
     documentary = Documentary.objects.filter(pk=documentary_id, poster=name).first()
     if not name or documentary is None:
@@ -27,5 +27,5 @@ def make_poster_renditions(documentary_id, name, stale=(), attempt=0):
         poster_renditions={"source": name, "files": files}
     )
     if done:
-        pagecache.changed()
+        pages.changed()
     return f"{len(files)} renditions"

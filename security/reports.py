@@ -1,11 +1,11 @@
 """Reading Content-Security-Policy violation reports, whatever a browser (or anyone) sends."""
 
-import ipaddress
 import json
-import time
 
 from django.conf import settings
-from django.core.cache import cache
+
+from infra import ratelimit
+from infra.clients import client_ip
 
 # The fields worth a line in the log, under their report-uri names (report-to uses camelCase).
 FIELDS = {
@@ -22,37 +22,16 @@ MAX_REPORTS_PER_REQUEST = 10
 MAX_FIELD_LENGTH = 300
 
 
-def client_ip(request):
-    """REMOTE_ADDR, or the last entry of the proxy's header when one is configured."""
-    header = getattr(settings, "SPAM_CLIENT_IP_HEADER", "")
-    if header:
-        meta_key = "HTTP_" + header.upper().replace("-", "_")
-        value = request.META.get(meta_key, "").split(",")[-1].strip()
-    else:
-        value = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return "unknown"
-
-
-def over_limit(ip):
-    """Counts one report request from this address in the current window (in the cache).
+def over_limit(request):
+    """Counts one report request from this address; True past CSP_REPORTS_PER_IP a window.
 
     When the cache cannot count, nothing is logged: reports are not worth an unbounded log.
     """
     window = max(settings.CSP_REPORTS_WINDOW, 1)
-    key = f"csp-reports:{ip}:{int(time.time()) // window}"
-    try:
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window)
-            count = 1
-    except Exception:
-        return True
-    return count > settings.CSP_REPORTS_PER_IP
+    address = client_ip(request) or "unknown"
+    return ratelimit.over_limit(
+        "csp-reports", address, settings.CSP_REPORTS_PER_IP, window, when_unknown=True
+    )
 
 
 def parse(body):

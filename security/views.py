@@ -15,7 +15,7 @@ MAX_BODY_BYTES = 64 * 1024
 @require_POST
 def csp_report(request):
     """Logs the violations a browser reports; 204 whatever the body, 429 past the limit."""
-    if reports.over_limit(reports.client_ip(request)):
+    if reports.over_limit(request):
         return HttpResponse(status=429)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -20,9 +20,9 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 from PIL import Image as PillowImage
 
-from blog.markup import render_markdown
 from blog.models import Image, Post, Revision
 from blog.previews import preview_url
+from infra.markup import render_markdown
 from reviews.models import Documentary, Review, StreamingService
 from tests.factories import make_challenge, make_documentary, make_post, make_review, make_user
 from tests.queries import count_queries

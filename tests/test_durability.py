@@ -9,10 +9,10 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 from django_tasks_db.models import DBTaskResult
 
-from blog.tasks import requeue_stale
 from comments.models import CommentDetails
 from comments.spam import pipeline
 from comments.spam.models import Moderation
+from infra.tasks import requeue_stale
 from tests.comment_helpers import POST_URL, comment_data
 from tests.factories import make_post
 from tests.smtp_servers import HangingServer, WorkingServer, free_port

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from blog.images import ImageValidator, make_renditions, validate_image
+from infra.images import ImageValidator, make_renditions, validate_image
 
 
 def image_bytes(size=(800, 600), image_format="JPEG", mode="RGB", color=(200, 40, 40)):
@@ -208,7 +208,7 @@ def test_an_uploaded_image_gets_its_copies_from_the_task_worker(media):
 @pytest.mark.django_db
 def test_a_task_for_a_replaced_file_writes_nothing(media):
     from blog.models import Image as StoredImage
-    from blog.tasks import make_image_renditions
+    from infra.tasks import make_image_renditions
 
     image = StoredImage(alt="A still", file=upload(image_bytes((500, 500)), "first.jpg"))
     image.save()

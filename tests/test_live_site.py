@@ -52,7 +52,7 @@ def test_a_worker_killed_during_a_mail_leaves_it_to_the_next_worker(site):
         running += (
             "result = list(DBTaskResult.objects.running().values_list('task_path', flat=True))"
         )
-        assert site.query(running) == ["blog.tasks.send_email"]
+        assert site.query(running) == ["infra.tasks.send_email"]
 
         site.start_worker(EMAIL_PORT=str(working.port), TASKS_STALE_SECONDS="1")
         deadline = time.monotonic() + 60

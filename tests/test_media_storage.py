@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 from moto import mock_aws
 from PIL import Image as PILImage
 
-from blog import backups
 from blog.models import Image
+from infra import backups
 from tests.factories import make_documentary, make_post, make_review
 from tests.task_helpers import run_tasks
 

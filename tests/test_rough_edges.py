@@ -156,8 +156,8 @@ def test_images_in_a_post_body_get_the_posters_srcset(client, media):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image as PillowImage
 
-    from blog.images import picture_data
     from blog.models import Image
+    from infra.images import picture_data
     from tests.factories import make_post
 
     post = make_post("With a photo")

@@ -4,14 +4,12 @@ A verdict is a `(status, reason)` pair: "spam" files the comment as spam, "pendi
 a moderator. Checks are listed in `CHECKS` in the order they run.
 """
 
-import hashlib
-import ipaddress
 import logging
 import re
 import time
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from infra.ratelimit import over_limit
 
 from . import akismet_api, classifier, conf
 from .features import Context, is_dated_post
@@ -56,25 +54,6 @@ class Submission:
         return hosts - {""}
 
 
-def client_ip(request):
-    """REMOTE_ADDR, or the address a configured proxy header carries (its last entry,
-    the one our own proxy added)."""
-    header = conf.get("SPAM_CLIENT_IP_HEADER")
-    candidates = []
-    if header:
-        meta_key = "HTTP_" + header.upper().replace("-", "_")
-        values = [v.strip() for v in request.META.get(meta_key, "").split(",") if v.strip()]
-        candidates += values[-1:]
-    else:
-        candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return ""
-
-
 def check_honeypot(sub):
     if conf.get("SPAM_HONEYPOT_FIELD") and sub.honeypot:
         return SPAM, "The hidden trap field was filled in."
@@ -91,24 +70,6 @@ def check_submit_time(sub):
     return None
 
 
-def _hit(kind, value, limit, window):
-    """Count one comment for `value` in the current window; True when over `limit`."""
-    digest = hashlib.sha256(value.lower().encode()).hexdigest()[:32]
-    key = f"spam:rate:{kind}:{digest}:{int(time.time() // window)}"
-    try:
-        # add() is atomic on every backend; incr() too (Redis INCR, a lock in LocMem).
-        cache.add(key, 0, timeout=window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window + 1)
-            count = 1
-    except Exception:  # an unreachable cache must not lose the comment: count nothing
-        logger.exception("Rate limit not counted: the cache did not answer")
-        return False
-    return count > limit
-
-
 def check_rate_limit(sub):
     window = int(conf.get("SPAM_RATE_LIMIT_WINDOW"))
     minutes = max(window // 60, 1)
@@ -116,7 +77,7 @@ def check_rate_limit(sub):
         ("ip", sub.ip, conf.get("SPAM_RATE_LIMIT_PER_IP")),
         ("email", sub.email, conf.get("SPAM_RATE_LIMIT_PER_EMAIL")),
     ):
-        if limit and value and _hit(kind, value, limit, window):
+        if limit and value and over_limit(f"comments-{kind}", value, limit, window):
             return PENDING, f"More than {limit} comments from this {kind} in {minutes} minutes."
     return None
 

@@ -12,9 +12,6 @@ DEFAULTS = {
     "SPAM_RATE_LIMIT_PER_IP": 5,
     "SPAM_RATE_LIMIT_PER_EMAIL": 5,
     "SPAM_RATE_LIMIT_WINDOW": 600,
-    # Request header carrying the client IP when behind a proxy (e.g. "X-Forwarded-For");
-    # empty: REMOTE_ADDR. Never trusted unless set.
-    "SPAM_CLIENT_IP_HEADER": "",
     # Comments with more links than this are held (WordPress's default is 2); None = off.
     "SPAM_MAX_LINKS": 2,
     "SPAM_DISALLOWED_TERMS": True,

@@ -1,6 +1,6 @@
 """The spam filter's entry points for the posting service.
 
-`comments.services` calls `allow()` and then `decide()` for every new comment before it is
+`comments.posting` calls `allow()` and then `decide()` for every new comment before it is
 saved, holds the comment (`is_public = False`) when `decide(...).hold`, and stores the decision
 with `record()` in the transaction that saves the comment.
 """
@@ -11,11 +11,18 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from infra.clients import client_ip
+
 from . import checks, conf
 from .features import Context
 from .models import Moderation
 
-client_ip = checks.client_ip
+
+def sender_ip(comment, request):
+    """The address the posting service read once into the comment, else the request's."""
+    if comment.ip_address:
+        return comment.ip_address
+    return client_ip(request) if request is not None else ""
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ def submission(comment, content_object, request):
         name=comment.user_name or "",
         email=comment.user_email or "",
         url=comment.user_url or "",
-        ip=checks.client_ip(request) if request is not None else (comment.ip_address or ""),
+        ip=sender_ip(comment, request),
         user_agent=meta.get("HTTP_USER_AGENT", ""),
         referrer=meta.get("HTTP_REFERER", ""),
         permalink=permalink,
@@ -129,7 +136,7 @@ def allow(comment, content_object, request):
     from django.db.models import Q
     from django_comments_xtd.models import XtdComment
 
-    ip = checks.client_ip(request) if request is not None else comment.ip_address
+    ip = sender_ip(comment, request)
     same_person = Q(user_email__iexact=comment.user_email or "")
     if ip:
         same_person |= Q(ip_address=ip)

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from blog.tasks import retry
+from infra.tasks import retry
 
 from . import akismet_api, training
 from .models import Moderation

@@ -1,20 +1,16 @@
-import time
-
 from django import template
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.functional import cached_property
 
-from blog import pagecache
-from blog.markup import html_to_text
 from blog.models import Post
-from comments import fragments, threads
+from comments import likes, threads
 from comments.forms import CommentForm
 from comments.links import absolute_url
 from comments.moderation import PostCommentModerator
 from comments.readers import reader_key, remembered_author
+from infra import pages
+from infra.markup import html_to_text
 
 register = template.Library()
 
@@ -30,72 +26,84 @@ def _requested_page(request, post):
         return 1
 
 
-def _requested_parent(request, thread):
+def _requested_parent(request, post):
+    """The comment a reader replies to (?replytocom=ID), when it may have replies."""
     try:
         parent_id = int(request.GET.get("replytocom", ""))
     except ValueError:
         return None
-    node = thread.nodes.get(parent_id)
-    return node if node is not None and node.can_reply else None
+    parent = threads.comments_of(post).filter(pk=parent_id, is_public=True).first()
+    return parent if parent and parent.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL else None
+
+
+class Section:
+    """A post's comment section for one request. The thread is what every reader without an
+    account sees alike: loaded only when its kept markup (`{% cache %}` under the content
+    version) is missing. The rest (their held comments, their likes, the form) is this
+    reader's and costs a few small queries."""
+
+    def __init__(self, request, post, page):
+        self.request = request
+        self.post = post
+        self.page = page
+
+    @cached_property
+    def shared(self):
+        """Whether this reader sees the thread as everyone does: no account, and no like of a
+        comment here to show as pressed."""
+        return not self.request.user.is_authenticated and not self.liked_comments
+
+    @cached_property
+    def thread(self):
+        thread = threads.load_thread(self.post, self.page)
+        if not self.shared:
+            for node in thread.nodes:
+                node.liked = node.pk in self.liked_comments
+        return thread
+
+    @cached_property
+    def _reader_likes(self):
+        return threads.likes_by_reader(self.post, self.request.user, reader_key(self.request))
+
+    @property
+    def liked_comments(self):
+        return self._reader_likes[0]
+
+    @property
+    def post_liked(self):
+        return self._reader_likes[1]
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comment_section(context, post):
     """The thread under a post, its likes, and the form (a reply form with ?replytocom=ID)."""
     request = context["request"]
-    thread = threads.load_thread(
-        post, request, visitor=reader_key(request), page=_requested_page(request, post)
-    )
+    section = Section(request, post, _requested_page(request, post))
     is_open = PostCommentModerator(Post).is_open(post)
-    reply_to = _requested_parent(request, thread) if is_open else None
-    form = form_html = None
+    reply_to = _requested_parent(request, post) if is_open else None
+    form = None
     if is_open:
         initial = remembered_author(request)
-        if initial or reply_to is not None or request.user.is_authenticated:
-            initial["remember"] = bool(initial)
-            if reply_to is not None:
-                initial["reply_to"] = reply_to.pk
-            form = CommentForm(post, initial=initial)
-        else:
-            form_html = blank_form(request, post)
-    context = {
+        initial["remember"] = bool(initial)
+        if reply_to is not None:
+            initial["reply_to"] = reply_to.pk
+        form = CommentForm(post, initial=initial)
+    return {
         "request": request,
-        "user": context.get("user"),
+        "user": request.user,
         "post": post,
-        # Worked out once here rather than once per comment in the templates.
         "post_url": post.get_absolute_url(),
         # Only logged-in readers' forms carry a token (see comments.views.csrf_for_signed_in).
         "csrf_value": get_token(request) if request.user.is_authenticated else "",
-        "thread": thread,
+        "section": section,
+        "thread_version": pages.version(pages.CONTENT) if section.shared else "",
+        "keep_seconds": pages.KEEP_SECONDS,
+        "held": threads.held_for(post, request),
         "form": form,
-        "form_html": form_html,
         "comments_open": is_open,
         "reply_to": reply_to,
-        "post_likes_label": threads.liked_by(thread.post_likes),
+        "post_likes_label": threads.liked_by(likes.like_count(post=post)),
     }
-    fragments.render_nodes(thread, context, shared=not request.user.is_authenticated)
-    return context
-
-
-def blank_form(request, post):
-    """The form every anonymous reader gets who is not replying and asked us to remember
-    nothing: rendered once an hour, when pages are stamped anew (blog.pagecache), and kept
-    with the posts' cached parts."""
-    stamp = int(time.time() // pagecache.FORM_STAMP_SECONDS)
-
-    def render():
-        context = {
-            "request": request,
-            "user": AnonymousUser(),
-            "post": post,
-            "form": CommentForm(post, initial={"remember": False}),
-        }
-        return render_to_string("comments/_form.html", context)
-
-    name = f"comment-form:{post.pk}:{stamp}"
-    # One per post and hour: gone soon after its hour, like the pages that carry it.
-    form = pagecache.remembered(name, render, timeout=2 * pagecache.FORM_STAMP_SECONDS)
-    return mark_safe(form)  # noqa: S308 (rendered from the form's template)
 
 
 @register.inclusion_tag("comments/_recent.html")

@@ -10,8 +10,8 @@ import re
 
 import nh3
 
-from blog.markup import html_to_text
 from importer.text import autop
+from infra.markup import html_to_text
 
 LETTERBOXD_TAGS = {"a", "b", "blockquote", "br", "em", "i", "p", "strong", "u"}
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)

@@ -4,10 +4,13 @@ import html
 import re
 import urllib.parse
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
+
+from blog.models import Image
+from blog.uploads import save_image
+from infra.images import validate_image
 
 from . import convert
 from .records import old_path_of, plain_title
@@ -69,18 +72,11 @@ class MediaMixin:
         if self.dry_run:
             self.summary.counts["image copied"] += 1
             return None
-        try:
-            image_model = apps.get_model("blog", "Image")
-        except LookupError:
-            image_model = None
+        image_model = Image
         with path.open("rb") as handle:
             file = File(handle, name=path.name)
             try:
-                from blog.images import validate_image
-
                 validate_image(file)
-            except ImportError:
-                pass
             except ValidationError as exc:
                 self.summary.warn(f"image {upload} refused: {' '.join(exc.messages)}")
                 self._keep(url)
@@ -88,7 +84,7 @@ class MediaMixin:
             if image_model is not None:
                 file.name = f"wordpress-{path.name}"
                 image = image_model(post=post, alt=alt[:300] or path.stem, file=file)
-                image.save()  # stores the file and makes its renditions
+                save_image(image)  # stores the file; a task makes its renditions
                 self.written_files.append(image.file.name)
                 self.written_files.extend(r.get("name") for r in image.renditions or ())
                 our_url = getattr(image, "display_url", image.file.url)

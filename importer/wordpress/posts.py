@@ -6,11 +6,12 @@ import html
 
 from django.utils import timezone
 
-from blog.markup import html_to_text, render_markdown
 from blog.models import Challenge, Post
 from importer import common
 from importer.models import WordPressItem
+from infra.markup import html_to_text, render_markdown
 from reviews.models import Review
+from reviews.posters import save_documentary
 
 from . import convert, recognize
 from .records import digest_of, old_path_of, plain_title, slug_of
@@ -188,7 +189,7 @@ class PostsMixin:
             file_record = self._record("file", convert.upload_path(attachment.attachment_url))
             if file_record and file_record.data.get("name"):
                 documentary.poster = file_record.data["name"]
-                documentary.save()
+                save_documentary(documentary)
         services = [self._service(name) for name in found.services]
         review = Review.objects.filter(post=post).first() or Review(post=post)
         review.documentary = documentary

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from blog.markup import render_markdown
 from blog.models import Post
+from infra.markup import render_markdown
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.browser

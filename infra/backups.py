@@ -21,7 +21,7 @@ from django.core.files import File
 from django.core.files.storage import storages
 from django.db import connection
 
-from . import pagecache
+from . import pages
 
 SQLITE_FILE = "db.sqlite3"
 POSTGRES_FILE = "db.dump"
@@ -127,7 +127,7 @@ def restore(folder, *, force=False):
         )
     with tarfile.open(folder / MEDIA_FILE, "r:gz") as archive:
         unpack_media(archive, storages["default"])
-    pagecache.bump()  # pages cached before the restore show what is gone
+    pages.move(pages.CONTENT, pages.POSTS)  # pages cached before the restore show what is gone
     return manifest
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from blog.backups import BackupError, backup
+from infra.backups import BackupError, backup
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from blog.backups import BackupError, restore
+from infra.backups import BackupError, restore
 
 
 class Command(BaseCommand):

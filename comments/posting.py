@@ -12,10 +12,11 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.db import IntegrityError, transaction
 from django_comments_xtd.models import MaxThreadLevelExceededException, XtdComment
 
-from blog import pagecache
 from blog.models import Post
+from infra import pages
+from infra.clients import client_ip
 
-from . import tasks
+from . import mail
 from .models import CommentDetails
 from .moderation import PostCommentModerator
 from .spam import pipeline
@@ -41,7 +42,7 @@ def comment_for_token(token):
 def new_comment(form, request):
     """The unsaved comment a valid form describes, with who sent it and from where."""
     comment = XtdComment(**form.get_comment_object(site_id=get_current_site(request).id))
-    comment.ip_address = pipeline.client_ip(request) or None
+    comment.ip_address = client_ip(request) or None
     if request.user.is_authenticated:
         comment.user = request.user
     return comment
@@ -63,14 +64,14 @@ def submit_comment(form, request, post):
     details = CommentDetails(form_token=token, followers_pending=not comment.is_public)
     details.render(comment.comment)
     try:
-        with transaction.atomic():
+        # The page versions move once, when the comment and its mail are stored.
+        with pages.changing(posts=False), transaction.atomic():
             comment.save()
             details.comment = comment
             details.save()
             pipeline.record(comment, decision)
-            tasks.notify_author.enqueue(comment.pk)
-            if comment.is_public:
-                tasks.notify_followers.enqueue(comment.pk)
+            mail.queue_author_mail(comment, post)
+            mail.queue_follower_mails(comment, post)
     except MaxThreadLevelExceededException:
         return Submission(refusal="This thread is as deep as it goes: reply to an earlier comment.")
     except IntegrityError:
@@ -102,7 +103,9 @@ def notify_followers_if_published(comment):
     )
     if not claimed:
         return False
-    tasks.notify_followers.enqueue(comment.pk)
+    post = Post.objects.filter(pk=comment.object_pk).first()
+    if post is not None:
+        mail.queue_follower_mails(comment, post)
     return True
 
 
@@ -121,13 +124,12 @@ def edit_comment(request, comment, post, text):
     details, _ = CommentDetails.objects.get_or_create(comment=comment)
     details.render(text)
     decision = PostCommentModerator(Post).decision_after_edit(comment, post, request)
-    with transaction.atomic():
+    with pages.changing(posts=False), transaction.atomic():
         if decision.hold:
             changes["is_public"] = False
             pipeline.record(comment, decision)
         XtdComment.norel_objects.filter(pk=comment.pk).update(**changes)
         details.save(update_fields=["body_html", "body_digest"])
-        pagecache.changed(posts=False)
     if decision.hold:
         # Its writer keeps seeing it, marked as awaiting moderation.
         remember_in_session(request, comment)

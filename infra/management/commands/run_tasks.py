@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Command as WorkerCommand
 
-from blog.tasks import requeue_stale
+from infra.tasks import requeue_stale
 
 
 def _requeue_now():

@@ -1,33 +1,22 @@
-"""Mail about comments, written after the comment is safely stored.
+"""Mail about comments, queued in the transaction that stores the comment.
 
-Each mail goes out through `blog.tasks.send_email`, one task per recipient, so a mail server
-that is down delays the mail and never the commenter, and one bad address holds up nobody else.
+Each mail is written here, while the comment is posted or published, and goes out as one
+`infra.tasks.send_email` task per recipient: a mail server that is down delays the mail and
+never the commenter, and one bad address holds up nobody else.
 """
 
 from django.conf import settings
 from django.contrib.sites.models import Site
-from django.db import transaction
 from django.template import loader
 from django.urls import reverse
 from django_comments_xtd import signed
 from django_comments_xtd.conf import settings as xtd_settings
 from django_comments_xtd.models import XtdComment
-from django_tasks import task
 
-from blog.markup import html_to_text
-from blog.models import Post
-from blog.tasks import email_message, queue_email
+from infra.markup import html_to_text
+from infra.tasks import email_message, queue_email
 
 from .links import absolute_url
-
-
-def _comment_and_post(comment_id):
-    comment = XtdComment.norel_objects.select_related("details", "user").filter(pk=comment_id)
-    comment = comment.first()
-    if comment is None or comment.is_removed:
-        return None, None
-    post = Post.objects.select_related("author").filter(pk=comment.object_pk).first()
-    return comment, post
 
 
 def comment_text(comment):
@@ -37,15 +26,11 @@ def comment_text(comment):
     return html_to_text(comment_html(comment))
 
 
-@task()
-def notify_author(comment_id):
+def queue_author_mail(comment, post):
     """Tell the post's author of a new comment, held or not, unless they wrote it."""
-    comment, post = _comment_and_post(comment_id)
-    if comment is None or post is None:
-        return "gone"
     author = post.author
     if not author.email or comment.user_id == author.pk:
-        return "nobody to tell"
+        return False
     post_url = absolute_url(post.get_absolute_url())
     context = {
         "comment": comment,
@@ -66,7 +51,7 @@ def notify_author(comment_id):
             subject, body, [author.email], from_email=xtd_settings.COMMENTS_XTD_FROM_EMAIL
         )
     )
-    return "queued"
+    return True
 
 
 def followers_of(comment):
@@ -90,35 +75,34 @@ def followers_of(comment):
     return followers.values()
 
 
-@task()
-def notify_followers(comment_id):
-    """Mail the thread's followers about a published comment (xtd's follow-up mail)."""
-    comment, post = _comment_and_post(comment_id)
-    if comment is None or post is None or not comment.is_public:
-        return "not public"
+def queue_follower_mails(comment, post):
+    """Mail the thread's followers about a published comment (xtd's follow-up mail).
+
+    Called inside the transaction that stores or publishes the comment: its mails are queued
+    with it or not at all."""
+    if not comment.is_public or comment.is_removed:
+        return 0
     text = loader.get_template("django_comments_xtd/email_followup_comment.txt")
     html = loader.get_template("django_comments_xtd/email_followup_comment.html")
     subject = f"[{settings.BLOG_TITLE}] New comment on “{post.title}”"
     site = Site.objects.get_current()
     sent = 0
-    # All the mails are queued or none: a worker killed halfway queues them all next time.
-    with transaction.atomic():
-        for email, name, key in followers_of(comment):
-            context = {
-                "user_name": name,
-                "comment": comment,
-                "content_object": post,
-                "mute_url": reverse("comments-xtd-mute", args=[key.decode()]),
-                "site": site,
-            }
-            html_body = html.render(context) if xtd_settings.COMMENTS_XTD_SEND_HTML_EMAIL else None
-            message = email_message(
-                subject,
-                text.render(context),
-                [email],
-                html=html_body,
-                from_email=xtd_settings.COMMENTS_XTD_FROM_EMAIL,
-            )
-            queue_email(message)
-            sent += 1
-    return f"{sent} queued"
+    for email, name, key in followers_of(comment):
+        context = {
+            "user_name": name,
+            "comment": comment,
+            "content_object": post,
+            "mute_url": reverse("comments-xtd-mute", args=[key.decode()]),
+            "site": site,
+        }
+        html_body = html.render(context) if xtd_settings.COMMENTS_XTD_SEND_HTML_EMAIL else None
+        message = email_message(
+            subject,
+            text.render(context),
+            [email],
+            html=html_body,
+            from_email=xtd_settings.COMMENTS_XTD_FROM_EMAIL,
+        )
+        queue_email(message)
+        sent += 1
+    return sent
