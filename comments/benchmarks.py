@@ -139,6 +139,74 @@ def post_one_by_one(master_pid, base, page_url, count):
     return _posting_figures(spent, latencies)
 
 
+def comment_count(page_url):
+    """The thread's size as an anonymous reader sees it ("N thoughts on …")."""
+    shown = re.search(r"(\d+) thoughts? on", get(page_url))
+    return int(shown.group(1)) if shown else 0
+
+
+def commenters_at_once(base, page_url, commenters, total):
+    """`commenters` readers who keep posting (each comment published at once) until `total`
+    comments were sent; each POST is timed with the GET of the page it redirects to, with the
+    reader's cookies (remembered name and session), as a browser does. Returns the figures,
+    with how many comments were accepted and how many of those the thread shows."""
+    before = comment_count(page_url)
+    fields = form_fields(get(page_url))
+    latencies = []
+    failures = []
+    lock = threading.Lock()
+    sent = iter(range(total))
+
+    def commenter(n):
+        browser = commenter_browser()
+        while True:
+            with lock:
+                i = next(sent, None)
+            if i is None:
+                return
+            data = dict(fields, comment=_text(n, i), name=f"Reader {n}", remember="on")
+            data["email"] = f"reader{n}@example.org"
+            request = urllib.request.Request(  # noqa: S310
+                f"{base}/comments/post/", data=urllib.parse.urlencode(data).encode()
+            )
+            start = time.perf_counter()
+            try:
+                try:
+                    browser.open(request, timeout=120)
+                    raise RuntimeError("no redirect")
+                except urllib.error.HTTPError as answer:
+                    if answer.code != 302:
+                        raise
+                    location = urllib.parse.urljoin(base, answer.headers["Location"])
+                with browser.open(location, timeout=120) as page:
+                    page.read()
+            except Exception as exc:  # noqa: BLE001 (counted and reported)
+                with lock:
+                    failures.append(repr(exc))
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=commenter, args=(n,)) for n in range(commenters)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    figures = _posting_figures(0.0, latencies) if latencies else {"p50": 0, "p99": 0, "count": 0}
+    shown = comment_count(page_url) - before
+    return {
+        **figures,
+        "accepted": len(latencies),
+        "failed": len(failures),
+        "shown": shown,
+        "lost": len(latencies) - shown,
+        "seconds": elapsed,
+        "first_failure": failures[0] if failures else "",
+    }
+
+
 def _posting_figures(spent, latencies):
     latencies.sort()
     return {

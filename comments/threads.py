@@ -128,7 +128,15 @@ ROW_FIELDS = tuple(ROW_COLUMNS.values())
 class Node:
     """A comment as the thread shows it: its row, its likes, and how many lists end after it."""
 
-    __slots__ = (*ROW_COLUMNS, "by_post_author", "like_count", "liked", "has_replies", "closes")
+    __slots__ = (
+        *ROW_COLUMNS,
+        "ref",
+        "by_post_author",
+        "like_count",
+        "liked",
+        "has_replies",
+        "closes",
+    )
     is_removed = False  # a thread shows no removed comment
 
     def __init__(self, row, by_post_author=False, like_count=0):
@@ -147,6 +155,8 @@ class Node:
             self.stored_html,
             self.stored_digest,
         ) = row
+        # The id as text: a template localizes every number it prints, at a cost per comment.
+        self.ref = str(self.pk)
         self.by_post_author = by_post_author
         self.like_count = like_count
         self.liked = False
@@ -159,7 +169,7 @@ class Node:
 
     @property
     def avatar_hue(self):
-        return avatar(self)[1]
+        return str(avatar(self)[1])
 
     @property
     def website(self):

@@ -176,7 +176,9 @@ def test_every_process_files_pages_under_the_same_deployment():
 
     from django.conf import settings
 
-    script = "import django; django.setup(); from django.conf import settings; print(settings.RELEASE)"
+    script = (
+        "import django; django.setup(); from django.conf import settings; print(settings.RELEASE)"
+    )
     prints = {
         subprocess.run(  # noqa: S603 (this interpreter)
             [sys.executable, "-c", script],

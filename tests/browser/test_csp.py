@@ -19,9 +19,6 @@ from tests.factories import make_staff
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-# Until the avatar colour is a class (comments/services.py still writes style="--avatar-hue"),
-# its inline style is the one known violation; once that markup moves, none is tolerated.
-AVATAR_STYLE_PENDING = 'style="--avatar-hue' in (ROOT / "comments/services.py").read_text()
 
 LISTENER = """
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -100,23 +97,11 @@ def open_context(reporting_browser, live_server, seen):
         context.close()
 
 
-def is_pending_avatar_style(violation):
-    return (
-        AVATAR_STYLE_PENDING
-        and violation.get("directive") == "style-src-attr"
-        and violation.get("element", "span.avatar").startswith("span.avatar")
-    )
-
-
 def assert_no_violations(seen, wait=3.0):
     violations, reported = seen
     time.sleep(wait)  # the short reporting delay, for reports sent from the last page
-    unexpected = [v for v in violations if not is_pending_avatar_style(v)]
-    assert unexpected == []
-    unexpected_reports = [
-        r for r in reported() if not (AVATAR_STYLE_PENDING and "style-src-attr" in r)
-    ]
-    assert unexpected_reports == []
+    assert violations == []
+    assert reported() == []
 
 
 def comment_on(page, seed, text, name):

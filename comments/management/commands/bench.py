@@ -127,6 +127,15 @@ class Command(BaseCommand):
             "--tool", choices=["auto", "wrk", "python"], default="auto", help="Load generator."
         )
         parser.add_argument(
+            "--commenters",
+            type=int,
+            default=0,
+            help="Instead: this many concurrent commenters post to the seed review, each "
+            "comment published at once, until --comments were sent; prints p50/p99 of a POST "
+            "with its redirect and how many were lost.",
+        )
+        parser.add_argument("--comments", type=int, default=1000)
+        parser.add_argument(
             "--source",
             default="",
             help="Serve another checkout of this project instead (e.g. an older commit made with "
@@ -134,7 +143,18 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, counts, duration, connections, workers, tool, servers, source, **options
+        self,
+        *args,
+        counts,
+        duration,
+        connections,
+        workers,
+        tool,
+        servers,
+        source,
+        commenters,
+        comments,
+        **options,
     ):
         base_dir = Path(source).resolve() if source else settings.BASE_DIR
         counts = sorted(int(count) for count in counts.split(","))
@@ -204,6 +224,17 @@ class Command(BaseCommand):
         parts = []
         try:
             url = f"http://127.0.0.1:{port}{SEED_PATH}"
+            if commenters:
+                step("load_demo_comments")
+                self._wait_for(url)
+                self.stdout.write(
+                    f"{commenters} commenters post {comments} comments, {workers} workers …"
+                )
+                load = benchmarks.commenters_at_once(
+                    f"http://127.0.0.1:{port}", url, commenters, comments
+                )
+                self._report_commenters(load, commenters, workers)
+                return
             for count in counts:
                 if count == 8:
                     step("load_demo_comments")
@@ -225,8 +256,8 @@ class Command(BaseCommand):
                     None
                     if source
                     else [
+                        lambda: step("clear_page_cache", "--content"),
                         lambda: step("clear_page_cache"),
-                        lambda: step("clear_page_cache", "--comments"),
                     ]
                 )
                 parts.append(
@@ -252,6 +283,18 @@ class Command(BaseCommand):
                 process.wait(timeout=30)
             shutil.rmtree(workdir, ignore_errors=True)
         self._report(results, parts, posting, workers, connections, duration, tool, source)
+
+    def _report_commenters(self, load, commenters, workers):
+        self.stdout.write(
+            f"\n{commenters} concurrent commenters, {workers} gunicorn workers, "
+            f"{os.cpu_count()} CPUs, every comment published at once\n"
+            f"  POST + redirect: p50 {load['p50']:.2f} s, p99 {load['p99']:.2f} s "
+            f"over {load['accepted']} comments in {load['seconds']:.0f} s\n"
+            f"  accepted {load['accepted']}, failed {load['failed']}, "
+            f"shown on the page {load['shown']}, lost {load['lost']}"
+        )
+        if load["first_failure"]:
+            self.stdout.write(f"  first failure: {load['first_failure']}")
 
     def _measure_parts(self, pid, port, url, count, duration, tool, forget):
         """CPU of a fresh render, and the front cache through nginx next to a static file."""
@@ -313,17 +356,18 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("CPU ms per request, one connection (gunicorn master and workers):")
         self.stdout.write(
-            "(fresh: the page cache skipped, the post's parts and the comments' markup kept, as"
-            " right after a new comment; cold: the page cache and the post's parts emptied;"
-            " re-rendered: the comments' stored markup forgotten too, as after a new template)"
+            "(commenter: a reader with a cookie of ours, the page's kept parts in place; after a"
+            " comment: an anonymous page rendered after a write moved the content version;"
+            " cold: the posts' version moved too, nothing kept)"
         )
         self.stdout.write(
-            f"{'comments':>9} {'fresh':>8} {'cold':>8} {'re-rendered':>12} {'page cache hit':>15}"
+            f"{'comments':>9} {'commenter':>10} {'after a comment':>16} {'cold':>8}"
+            f" {'page cache hit':>15}"
         )
         for part in parts:
             self.stdout.write(
-                f"{part['count']:>9} {part['fresh']:>8.1f} {part['cold'][0]:>8.1f}"
-                f" {part['cold'][1]:>12.1f} {part['cached']:>15.2f}"
+                f"{part['count']:>9} {part['fresh']:>10.1f} {part['cold'][0]:>16.1f}"
+                f" {part['cold'][1]:>8.1f} {part['cached']:>15.2f}"
             )
         fronted = [part for part in parts if part["front"]]
         if fronted:
