@@ -17,12 +17,11 @@ from infra.markup import html_to_text
 from infra.tasks import email_message, queue_email
 
 from .links import absolute_url
+from .threads import comment_html
 
 
 def comment_text(comment):
     """The comment as plain text, from the HTML stored when it was posted."""
-    from .threads import comment_html
-
     return html_to_text(comment_html(comment))
 
 

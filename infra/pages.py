@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 
@@ -65,14 +66,16 @@ def _token():
     return secrets.token_hex(8)
 
 
-def move(*names):
+def move(*names, clock=True):
     """New versions for `names`: what was cached under the old ones is out of reach.
 
     A cache that cannot be reached must not stop the write that called this; it cannot serve
     stale pages either while it is down.
     """
     for name in names:
-        value = (_token(), _clock() if _clock and name == CONTENT else None)
+        # Without the clock (no database to ask), the next read of the version asks it.
+        when = (_clock() if clock else 0) if _clock and name == CONTENT else None
+        value = (_token(), when)
         try:
             cache().set(f"version:{name}", value, timeout=None)
         except Exception:  # noqa: BLE001
@@ -85,7 +88,7 @@ def version(name=CONTENT):
         value = cache().get(f"version:{name}")
     except Exception:  # noqa: BLE001 (what it keys is then built every time)
         return f"{settings.RELEASE}-{_token()}"
-    if value is None or (value[1] is not None and time.time() >= value[1]):
+    if value is None or (value[1] is not None and timezone.now().timestamp() >= value[1]):
         move(name)
         with contextlib.suppress(Exception):
             value = cache().get(f"version:{name}")
@@ -136,8 +139,9 @@ _receivers = []
 
 @receiver(setting_changed)
 def _settings_changed(**kwargs):
-    # Tests that change a setting expect pages rendered with it.
-    move(CONTENT, POSTS)
+    # Tests that change a setting expect pages rendered with it (the clock is asked again
+    # by the next version read).
+    move(CONTENT, POSTS, clock=False)
 
 
 # --- Serving --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from PIL import Image
 
 from blog.models import Post
 from reviews.models import Company, Documentary, Person, StreamingService
+from reviews.posters import save_documentary
 from tests.factories import make_documentary, make_post, make_review
 from tests.queries import count_queries
 from tests.task_helpers import run_tasks
@@ -294,7 +295,7 @@ def test_documentary_page_queries_do_not_grow_with_its_reviews(client, db):
 def test_a_poster_gets_renditions_and_a_responsive_picture(client, demo, media):
     film = Documentary.objects.get(slug="ai-weiwei-never-sorry-2012")
     film.poster = image_upload("never-sorry.jpg")
-    film.save()
+    save_documentary(film)
     # Until the task has run, the page shows the original.
     picture = re.search(r'<picture class="poster">.*?</picture>', html_of(client, SEED_FILM), re.S)
     assert re.search(r'<img src="/media/posters/\d{4}/never-sorry\.jpg" alt=', picture.group(0))
@@ -332,19 +333,19 @@ def test_a_poster_gets_renditions_and_a_responsive_picture(client, demo, media):
 def test_replacing_a_poster_replaces_its_renditions(db, media):
     film = make_documentary("Posterised")
     film.poster = image_upload("first.jpg", size=(700, 1000))
-    film.save()
+    save_documentary(film)
     run_tasks()
     film.refresh_from_db()
     old = [f["name"] for f in film.poster_renditions["files"]]
     assert old
     film.poster = image_upload("second.png", size=(400, 600), image_format="PNG")
-    film.save()
+    save_documentary(film)
     run_tasks()
     film.refresh_from_db()
     assert not any((media / name).exists() for name in old)
     assert {f["format"] for f in film.poster_renditions["files"]} == {"image/webp", "image/png"}
     film.poster = None
-    film.save()
+    save_documentary(film)
     assert film.poster_renditions == {}
     assert film.poster_picture is None
 

@@ -70,7 +70,7 @@ def test_a_hanging_then_refusing_mail_server_delays_the_mail_never_the_commenter
         # The comment is whole: its HTML, its moderation record and its mail's task.
         assert CommentDetails.objects.get(comment=comment).body_html
         assert Moderation.objects.get(comment=comment).status == "approved"
-        assert DBTaskResult.objects.filter(task_path__endswith="notify_author").count() == 1
+        assert DBTaskResult.objects.filter(task_path__endswith="send_email").count() == 1
 
         run_tasks()  # the author's mail: queued, then the send times out after EMAIL_TIMEOUT
         assert len(hanging.connections) == 1
@@ -152,13 +152,13 @@ def test_a_failure_inside_the_write_leaves_nothing_and_the_retry_posts_once(
     assert first.status_code == again.status_code == 302
     assert first["Location"] == again["Location"] == f"{post.get_absolute_url()}#c{comment.pk}"
     assert Moderation.objects.get(comment=comment)
-    assert DBTaskResult.objects.filter(task_path__endswith="notify_author").count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="send_email").count() == 1
 
 
 def test_a_task_left_running_by_a_dead_worker_runs_again(client, mailoutbox, smtp):
     post = make_post()
     post_comment(client, post, comment="Killed mid-mail.")
-    task = DBTaskResult.objects.get(task_path__endswith="notify_author")
+    task = DBTaskResult.objects.get(task_path__endswith="send_email")
     task.claim("worker-that-died")
     assert requeue_stale() == 0  # a running task is left alone while it may still be running
 

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from blog.uploads import save_image
 from infra.images import ImageValidator, make_renditions, validate_image
 
 
@@ -178,7 +179,7 @@ def test_an_uploaded_image_gets_its_copies_from_the_task_worker(media):
     from tests.task_helpers import run_tasks
 
     image = StoredImage(alt="A still", file=upload(image_bytes((700, 500)), "still.jpg"))
-    image.save()
+    save_image(image)
     # The request that saved it did not wait for the copies: the original serves meanwhile.
     assert image.renditions == []
     assert image.display_url == f"/media/{image.file.name}"
@@ -198,7 +199,7 @@ def test_an_uploaded_image_gets_its_copies_from_the_task_worker(media):
     # A new file: the old copies go, the new ones come, from the storage alone.
     old = [r["name"] for r in image.renditions]
     image.file = upload(image_bytes((400, 300), "PNG"), "other.png")
-    image.save()
+    save_image(image)
     assert run_tasks() == 1
     image.refresh_from_db()
     assert not any((media / name).exists() for name in old)
@@ -208,13 +209,13 @@ def test_an_uploaded_image_gets_its_copies_from_the_task_worker(media):
 @pytest.mark.django_db
 def test_a_task_for_a_replaced_file_writes_nothing(media):
     from blog.models import Image as StoredImage
-    from infra.tasks import make_image_renditions
+    from blog.tasks import make_image_renditions
 
     image = StoredImage(alt="A still", file=upload(image_bytes((500, 500)), "first.jpg"))
-    image.save()
+    save_image(image)
     first = image.file.name
     image.file = upload(image_bytes((500, 500)), "second.jpg")
-    image.save()
+    save_image(image)
     # The first upload's task comes late: the image no longer holds that file.
     assert make_image_renditions.call(image.pk, first) == "replaced or deleted"
     image.refresh_from_db()

@@ -14,7 +14,9 @@ from moto import mock_aws
 from PIL import Image as PILImage
 
 from blog.models import Image
+from blog.uploads import save_image
 from infra import backups
+from reviews.posters import save_documentary
 from tests.factories import make_documentary, make_post, make_review
 from tests.task_helpers import run_tasks
 
@@ -70,9 +72,9 @@ def test_uploads_and_their_renditions_go_to_the_bucket(client, settings, bucket,
     film = make_documentary("Bucketed")
     make_review(documentary=film)
     film.poster = SimpleUploadedFile("bucketed.jpg", jpeg())
-    film.save()
+    save_documentary(film)
     image = Image(alt="A still", file=SimpleUploadedFile("still.jpg", jpeg((500, 300))))
-    image.save()
+    save_image(image)
     assert keys(bucket) == sorted([film.poster.name, image.file.name])
     # Until the worker has run, the page shows the original, from the bucket.
     html = client.get(film.get_absolute_url()).content.decode()
@@ -100,9 +102,9 @@ def test_copy_media_to_storage_moves_files_relinks_pages_and_copies_nothing_twic
     film = make_documentary("Moved")
     make_review(documentary=film)
     film.poster = SimpleUploadedFile("moved.jpg", jpeg())
-    film.save()
+    save_documentary(film)
     image = Image(alt="A still", file=SimpleUploadedFile("still.jpg", jpeg((500, 300))))
-    image.save()
+    save_image(image)
     run_tasks()
     image.refresh_from_db()
     post = make_post("With a picture", body=f"Look: ![A still]({image.display_url})")

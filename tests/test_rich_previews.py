@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from reviews.models import Company, Documentary
+from reviews.posters import save_documentary
 from tests.factories import make_documentary, make_post, make_review
 from tests.task_helpers import run_tasks
 
@@ -48,7 +49,7 @@ def give_poster(documentary, size=(800, 1200)):
     buffer = io.BytesIO()
     Image.new("RGB", size, (120, 20, 20)).save(buffer, "JPEG")
     documentary.poster = SimpleUploadedFile("poster.jpg", buffer.getvalue())
-    documentary.save()
+    save_documentary(documentary)
     run_tasks()  # its smaller copies
 
 

@@ -157,17 +157,19 @@ def test_images_in_a_post_body_get_the_posters_srcset(client, media):
     from PIL import Image as PillowImage
 
     from blog.models import Image
+    from blog.uploads import save_image
     from infra.images import picture_data
     from tests.factories import make_post
 
     post = make_post("With a photo")
     buffer = io.BytesIO()
     PillowImage.new("RGB", (1600, 900), "#335577").save(buffer, "JPEG")
-    image = Image.objects.create(
+    image = Image(
         post=post,
         file=SimpleUploadedFile("square.jpg", buffer.getvalue(), content_type="image/jpeg"),
         alt="Tahrir Square at night",
     )
+    save_image(image)
     post.body = f"Before.\n\n{image.markdown()}\n\nAfter."
     post.save()
     assert "srcset" not in post.body_html  # the copies are not drawn yet

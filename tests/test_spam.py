@@ -19,6 +19,7 @@ from django_comments_xtd.models import XtdComment
 from comments.forms import CommentForm
 from comments.spam import checks, classifier, pipeline, training
 from comments.spam.models import ClassifierModel, DisallowedTerm, Moderation, TrainingExample
+from infra.clients import client_ip
 from tests.comment_helpers import POST_URL, add_comment
 from tests.factories import make_post, make_user
 from tests.fake_akismet import FakeAkismet
@@ -206,17 +207,17 @@ def test_rate_limit_per_email_counts_across_addresses(client, only, cache_backen
 def test_client_ip_is_remote_addr_unless_a_proxy_header_is_configured(settings):
     factory = RequestFactory()
     request = factory.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4")
-    settings.SPAM_CLIENT_IP_HEADER = ""
-    assert checks.client_ip(request) == "10.0.0.2"  # a visitor's own header is not believed
-    settings.SPAM_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.CLIENT_IP_HEADER = ""
+    assert client_ip(request) == "10.0.0.2"  # a visitor's own header is not believed
+    settings.CLIENT_IP_HEADER = "X-Forwarded-For"
     spoofed = factory.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
-    assert checks.client_ip(spoofed) == "203.0.113.7"  # the entry our proxy appended
+    assert client_ip(spoofed) == "203.0.113.7"  # the entry our proxy appended
     garbage = factory.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-ip")
-    assert checks.client_ip(garbage) == ""
+    assert client_ip(garbage) == ""
 
 
 def test_the_stored_ip_comes_from_the_configured_proxy_header(client, only):
-    only(SPAM_CLIENT_IP_HEADER="X-Real-IP")
+    only(CLIENT_IP_HEADER="X-Real-IP")
     _, comment = send(client, make_post(), REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="203.0.113.5")
     assert comment.ip_address == "203.0.113.5"
 

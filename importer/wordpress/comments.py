@@ -4,11 +4,12 @@ import dataclasses
 import datetime
 import html
 
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
+from comments.models import CommentDetails
+from comments.spam.models import Moderation
 from importer.models import WordPressItem
 
 from . import convert
@@ -278,12 +279,8 @@ class CommentsMixin:
 
     @staticmethod
     def _details_model():
-        """The comments app's stored rendering of a comment (rendered once, here), if any."""
-        try:
-            model = apps.get_model("blog_comments", "CommentDetails")
-        except LookupError:
-            return None
-        return model if hasattr(model, "render") else None
+        """The comments app's stored rendering of a comment (rendered once, here)."""
+        return CommentDetails
 
     def _mark_kind(self, details, kind):
         """Tell the comments app that this comment is a pingback or trackback (its `kind`)."""
@@ -291,13 +288,8 @@ class CommentsMixin:
             details.kind = kind
 
     def _moderation_model(self):
-        """The spam filter's Moderation model, when that app is installed."""
-        if not apps.is_installed("comments.spam"):
-            return None
-        try:
-            return apps.get_model("spam", "Moderation")
-        except LookupError:
-            return None
+        """The spam filter's Moderation model."""
+        return Moderation
 
     def _moderation_row(self, comment, state, kind):
         """An unsaved Moderation for the comment's state (set check "import"), or None."""
