@@ -115,6 +115,9 @@ MIDDLEWARE = [
     "comments.middleware.UnconfiguredProviderMiddleware",
     # --- end of security -------------------------------------------------------------------
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database or storage outage answers 503 with Retry-After, and no request waits long for
+    # a database that does not answer (infra.outages, infra.dbwatch).
+    "infra.outages.OutageMiddleware",
     # Whole pages for readers who carry none of our cookies (blog.pagecache).
     "blog.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -159,6 +162,8 @@ DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)  # seconds; li
 DATABASE_STATEMENT_TIMEOUT = env_float("DATABASE_STATEMENT_TIMEOUT", 10.0)
 DATABASE_IDLE_IN_TRANSACTION_TIMEOUT = env_float("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", 30.0)
 DATABASE_REPLY_TIMEOUT = env_float("DATABASE_REPLY_TIMEOUT", 1.5)
+# What a 503 during an outage tells browsers and crawlers to wait, in seconds.
+OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 30)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
