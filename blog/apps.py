@@ -24,3 +24,9 @@ class BlogConfig(AppConfig):
 
         for name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
             signal.connect(on_model_change, dispatch_uid=f"blog.pagecache.{name}")
+        # A write made while Redis was away could not move the version: move it when it is back.
+        from infra.cachebreaker import when_writes_lost
+
+        from .pagecache import changed
+
+        when_writes_lost(changed)

@@ -7,6 +7,10 @@ that is a trial: if it works the breaker closes, if it fails it opens again. Cal
 any cache exception as a miss (a page rendered afresh, a limit not counted).
 
 One breaker per Redis server and process, shared by every alias and thread that uses it.
+
+A write that did not reach Redis (a new page version, say) leaves what Redis holds stale once it
+answers again. The first call that works after such a loss runs the hooks given to
+`when_writes_lost()`: the page cache moves its version there.
 """
 
 import functools
@@ -38,6 +42,7 @@ class Breaker:
         self._recent = []
         self._open_until = None
         self._trial_running = False
+        self._lost_writes = False
 
     @property
     def is_open(self):
@@ -52,6 +57,15 @@ class Breaker:
             if self.clock() < self._open_until or self._trial_running:
                 raise CacheUnavailable(f"the cache {self.name} is not asked for a while")
             self._trial_running = True
+
+    def lost_write(self):
+        with self._lock:
+            self._lost_writes = True
+
+    def take_lost_writes(self):
+        with self._lock:
+            lost, self._lost_writes = self._lost_writes, False
+            return lost
 
     def succeeded(self):
         with self._lock:
@@ -96,16 +110,40 @@ def breaker_for(location, **options):
         return _breakers[location]
 
 
-def _guarded(method):
+_lost_write_hooks = []
+
+
+def when_writes_lost(hook):
+    """Call `hook()` once Redis answers again after writes to it were lost."""
+    if hook not in _lost_write_hooks:
+        _lost_write_hooks.append(hook)
+
+
+def _after_lost_writes():
+    for hook in _lost_write_hooks:
+        try:
+            hook()
+        except Exception:
+            logger.warning("A hook after lost cache writes failed", exc_info=True)
+
+
+def _guarded(method, writes=False):
     @functools.wraps(method)
     def call(self, *args, **kwargs):
-        self.breaker.before_call()
         try:
-            result = method(self, *args, **kwargs)
+            self.breaker.before_call()
+            try:
+                result = method(self, *args, **kwargs)
+            except (RedisConnectionError, RedisTimeoutError, OSError):
+                self.breaker.failed()
+                raise
         except (RedisConnectionError, RedisTimeoutError, OSError):
-            self.breaker.failed()
+            if writes:
+                self.breaker.lost_write()
             raise
         self.breaker.succeeded()
+        if self.breaker.take_lost_writes():
+            _after_lost_writes()
         return result
 
     return call
@@ -118,14 +156,14 @@ class BreakerRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self.breaker = breaker_for(server, **breaker_options)
 
-    add = _guarded(RedisCache.add)
     get = _guarded(RedisCache.get)
-    set = _guarded(RedisCache.set)
-    touch = _guarded(RedisCache.touch)
-    delete = _guarded(RedisCache.delete)
     get_many = _guarded(RedisCache.get_many)
     has_key = _guarded(RedisCache.has_key)
-    incr = _guarded(RedisCache.incr)
-    set_many = _guarded(RedisCache.set_many)
-    delete_many = _guarded(RedisCache.delete_many)
-    clear = _guarded(RedisCache.clear)
+    add = _guarded(RedisCache.add, writes=True)
+    set = _guarded(RedisCache.set, writes=True)
+    touch = _guarded(RedisCache.touch, writes=True)
+    delete = _guarded(RedisCache.delete, writes=True)
+    incr = _guarded(RedisCache.incr, writes=True)
+    set_many = _guarded(RedisCache.set_many, writes=True)
+    delete_many = _guarded(RedisCache.delete_many, writes=True)
+    clear = _guarded(RedisCache.clear, writes=True)

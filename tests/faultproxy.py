@@ -41,6 +41,7 @@ class FaultProxy:
         self._closing = False
         self._connections = set()
         self._listener = None
+        self._reserved = None
         self.port = port
         self._listen()
         self._acceptor = threading.Thread(target=self._accept_loop, daemon=True)
@@ -52,11 +53,11 @@ class FaultProxy:
         with self._changed:
             previous, self.mode, self.seconds = self.mode, mode, seconds
             if mode == REFUSE and previous != REFUSE:
-                self._unlisten()
                 for pair in list(self._connections):
                     for sock in pair:
                         _reset(sock)
                 self._connections.clear()
+                self._unlisten()
             elif previous == REFUSE and mode != REFUSE:
                 self._listen()
             self._changed.notify_all()
@@ -82,18 +83,40 @@ class FaultProxy:
 
     # --- plumbing ----------------------------------------------------------------------------
 
+    def _bound(self):
+        # A socket closed while a thread of ours waits on it in select() lives until that wait
+        # ends (a tenth of a second at most): until then the port is taken.
+        deadline = time.monotonic() + 2
+        while True:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", self.port))
+            except OSError:
+                sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+                continue
+            self.port = sock.getsockname()[1]
+            return sock
+
     def _listen(self):
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
+        listener, self._reserved = (self._reserved or self._bound()), None
         listener.listen(128)
-        self.port = listener.getsockname()[1]
         self._listener = listener
 
-    def _unlisten(self):
+    def _unlisten(self, keep_port=True):
         listener, self._listener = self._listener, None
         if listener is not None:
             _reset(listener)
+        if keep_port and not self._closing:
+            # Bound but not listening: connecting is refused, and no outgoing connection of
+            # this machine is given the port meanwhile, so it can listen there again.
+            self._reserved = self._bound()
+        elif self._reserved is not None:
+            _reset(self._reserved)
+            self._reserved = None
 
     def _accept_loop(self):
         while not self._closing:
@@ -165,7 +188,7 @@ class FaultProxy:
         self._closing = True
         with self._changed:
             self._changed.notify_all()
-            self._unlisten()
+            self._unlisten(keep_port=False)
             for pair in list(self._connections):
                 for sock in pair:
                     _reset(sock)
