@@ -162,6 +162,8 @@ DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)  # seconds; li
 DATABASE_STATEMENT_TIMEOUT = env_float("DATABASE_STATEMENT_TIMEOUT", 10.0)
 DATABASE_IDLE_IN_TRANSACTION_TIMEOUT = env_float("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", 30.0)
 DATABASE_REPLY_TIMEOUT = env_float("DATABASE_REPLY_TIMEOUT", 1.5)
+# After a failed connect or a reply that did not come, connecting fails at once for so long.
+DATABASE_BREAKER_OPEN = env_float("DATABASE_BREAKER_OPEN", 3.0)
 # What a 503 during an outage tells browsers and crawlers to wait, in seconds.
 OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 30)
 if DATABASE_URL:
@@ -170,7 +172,9 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
-    if "postgresql" in DATABASES["default"]["ENGINE"]:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, with a breaker in front of connecting (infra.postgresql).
+        DATABASES["default"]["ENGINE"] = "infra.postgresql"
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {
                 "connect_timeout": DATABASE_CONNECT_TIMEOUT,

@@ -49,14 +49,15 @@ class Breaker:
         with self._lock:
             return self._open_until is not None
 
-    def before_call(self):
-        """Raise CacheUnavailable when the call must not go out; let one trial through."""
+    def allow(self):
+        """May a call go out? While open, no; once the time is up, one trial call may."""
         with self._lock:
             if self._open_until is None:
-                return
+                return True
             if self.clock() < self._open_until or self._trial_running:
-                raise CacheUnavailable(f"the cache {self.name} is not asked for a while")
+                return False
             self._trial_running = True
+            return True
 
     def lost_write(self):
         with self._lock:
@@ -70,7 +71,7 @@ class Breaker:
     def succeeded(self):
         with self._lock:
             if self._open_until is not None:
-                logger.warning("The cache %s answers again: breaker closed", self.name)
+                logger.warning("%s answers again: breaker closed", self.name)
             self._open_until = None
             self._trial_running = False
             self._recent.clear()
@@ -87,7 +88,7 @@ class Breaker:
                 self._open_until = now + self.open_seconds
                 self._recent.clear()
                 logger.warning(
-                    "The cache %s failed %d times: not asked for %ss",
+                    "%s failed %d times: not asked for %ss",
                     self.name,
                     self.failures,
                     self.open_seconds,
@@ -131,7 +132,8 @@ def _guarded(method, writes=False):
     @functools.wraps(method)
     def call(self, *args, **kwargs):
         try:
-            self.breaker.before_call()
+            if not self.breaker.allow():
+                raise CacheUnavailable(f"the cache {self.breaker.name} is not asked for a while")
             try:
                 result = method(self, *args, **kwargs)
             except (RedisConnectionError, RedisTimeoutError, OSError):

@@ -35,6 +35,20 @@ _outstanding = {}
 _monitor_pid = None
 
 
+_breaker = None
+
+
+def breaker():
+    """This process's breaker for the database: opened by a failed connect or a cut reply."""
+    global _breaker
+    if _breaker is None:
+        from .cachebreaker import Breaker
+
+        seconds = float(getattr(settings, "DATABASE_BREAKER_OPEN", 0) or 0)
+        _breaker = Breaker("The database", failures=1, window=seconds, open_seconds=seconds)
+    return _breaker
+
+
 def _reply_timeout():
     return float(getattr(settings, "DATABASE_REPLY_TIMEOUT", 0) or 0)
 
@@ -125,6 +139,7 @@ def _check(now, timeout):
                 "The database %r did not answer for %.1fs: connection cut", alias, timeout
             )
             _outstanding.pop(key, None)
+            breaker().failed()
             cut(pg)
 
 

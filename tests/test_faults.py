@@ -390,6 +390,33 @@ def postgres_url():
     return url if url.startswith(("postgres://", "postgresql://")) else ""
 
 
+@pytest.mark.django_db
+@pytest.mark.skipif(not postgres_url(), reason="PostgreSQL faults need DATABASE_URL=postgres://…")
+def test_after_postgres_failed_to_answer_connecting_fails_at_once_for_a_while():
+    from infra import dbwatch
+    from infra.postgresql.base import DatabaseWrapper
+
+    real = connection.settings_dict
+    with FaultProxy(real["HOST"] or "127.0.0.1", int(real["PORT"] or 5432)) as proxy:
+        proxy.hang()
+        faulty = DatabaseWrapper({**real, "HOST": "127.0.0.1", "PORT": proxy.port}, "faults")
+        try:
+            start = time.monotonic()
+            with pytest.raises(OperationalError):
+                faulty.ensure_connection()
+            assert time.monotonic() - start < PAGE_BOUND  # connect_timeout
+            first = time.monotonic()
+            with pytest.raises(OperationalError):
+                faulty.ensure_connection()
+            assert time.monotonic() - first < 0.1  # the breaker is open: not even tried
+            proxy.pass_()
+            time.sleep(float(os.environ.get("DATABASE_BREAKER_OPEN") or 3.0))
+            faulty.ensure_connection()  # one trial after the pause, and it works
+        finally:
+            dbwatch.breaker().succeeded()
+            faulty.close()
+
+
 @pytest.mark.live
 @pytest.mark.skipif(
     not postgres_url(),
