@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-fast lint format bench bench-archive install demo clean chromium
+.PHONY: run test test-fast lint format bench bench-archive bench-faults install demo clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: install
 # Archive, search, feeds and sitemap with 2000 generated posts (rolled back afterwards).
 bench-archive: demo
 	DJANGO_DEBUG=1 $(MANAGE) bench_archive --posts 2000
+
+# Commenters and readers while Redis (and PostgreSQL, with DATABASE_URL=postgres://…) hangs for
+# ten seconds and comes back: comments lost (must be 0), 5xx, p50/p99, time back to normal.
+bench-faults: install
+	DJANGO_DEBUG=1 $(MANAGE) bench_faults
 
 test: install chromium
 	$(BIN)/pytest

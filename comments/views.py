@@ -1,9 +1,16 @@
 import json
+import urllib.parse
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -14,6 +21,7 @@ from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
 from infra.markup import render_visitor_markdown
+from infra.outages import DATABASE_ERRORS, retry_after
 
 from . import likes, posting, threads
 from .forms import CommentForm
@@ -51,13 +59,33 @@ def _form_page(request, form, post, *, status=200, refusal="", preview_html=""):
     return render(request, "comments/preview.html", context, status=status)
 
 
-def csrf_for_signed_in(view):
-    """CSRF checks for readers who are logged in; none for anonymous readers.
+CROSS_SITE_REFUSAL = (
+    "This form was sent from another website, so it was not accepted. "
+    "To comment or like, use the form on this site."
+)
 
-    Cached pages carry no per-reader token, so anonymous forms cannot have one. A forged
-    anonymous request gains nothing a visitor could not do by posting the form directly; the
-    signed form, its honeypot, rate limits and the spam filter guard those. A logged-in
-    reader's session is what a forgery would abuse, so their requests keep Django's check.
+
+def sent_from_another_site(request):
+    """The browser says the form came from another site (old clients say nothing: allowed)."""
+    if request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    if origin in settings.CSRF_TRUSTED_ORIGINS:
+        return False
+    # "null" (a sandboxed frame, a data: page) has no host and is never this site.
+    return urllib.parse.urlsplit(origin).netloc != request.get_host()
+
+
+def csrf_for_signed_in(view):
+    """CSRF checks for readers who are logged in; for anonymous readers, the browser's word.
+
+    Cached pages carry no per-reader token, so anonymous forms cannot have one. What a browser
+    says of where a form came from (Sec-Fetch-Site, Origin) still keeps another site from
+    making its visitors comment or like here; the signed form, its honeypot, rate limits and
+    the spam filter guard the rest. A logged-in reader's session is what a forgery would abuse
+    most, so their requests keep Django's check.
     """
     protected = csrf_protect(view)
 
@@ -66,14 +94,44 @@ def csrf_for_signed_in(view):
     def checked(request, *args, **kwargs):
         if request.user.is_authenticated:
             return protected(request, *args, **kwargs)
+        if sent_from_another_site(request):
+            return HttpResponseForbidden(CROSS_SITE_REFUSAL, content_type="text/plain")
         return view(request, *args, **kwargs)
 
     return checked
 
 
+TYPED_FIELDS = ("comment", "name", "email", "url")
+
+
+def _not_saved(request):
+    """The form again with what was typed, when the database did not take the comment."""
+    context = {
+        "typed": {name: request.POST.get(name, "") for name in TYPED_FIELDS},
+        "kept": [
+            (name, value)
+            for name, value in request.POST.items()
+            if name not in TYPED_FIELDS and name not in ("post", "preview")
+        ],
+    }
+    response = render(request, "comments/unsaved.html", context, status=503)
+    response["Retry-After"] = str(retry_after())
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt  # checked inside, by csrf_for_signed_in
 @require_POST
-@csrf_for_signed_in
 def post_comment(request):
+    try:
+        return _post_comment(request)
+    except DATABASE_ERRORS:
+        # Nothing was kept: the comment is written in one transaction, which rolled back.
+        return _not_saved(request)
+
+
+@csrf_for_signed_in
+def _post_comment(request):
     data = request.POST.copy()
     if request.user.is_authenticated:
         # Readers who are logged in may leave name and email empty, as django-comments allows.
@@ -122,7 +180,10 @@ def post_comment(request):
     if submission.refusal:
         return _form_page(request, form, post, status=403, refusal=submission.refusal)
 
-    response = redirect(threads.comment_url(submission.comment, post))
+    try:
+        response = redirect(threads.comment_url(submission.comment, post))
+    except DATABASE_ERRORS:  # saved, but where it sits in the thread cannot be read now
+        response = redirect(f"{post.get_absolute_url()}#comments")
     if form.cleaned_data["remember"]:
         saved = {key: form.cleaned_data[key] for key in ("name", "email", "url")}
         response.set_signed_cookie(

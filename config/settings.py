@@ -39,6 +39,11 @@ def env_int(name, default):
     return int(value) if value.strip() else default
 
 
+def env_float(name, default):
+    value = os.environ.get(name, "")
+    return float(value) if value.strip() else default
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -110,6 +115,9 @@ MIDDLEWARE = [
     "comments.middleware.UnconfiguredProviderMiddleware",
     # --- end of security -------------------------------------------------------------------
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database or storage outage answers 503 with Retry-After, and no request waits long for
+    # a database that does not answer (infra.outages, infra.dbwatch).
+    "infra.outages.OutageMiddleware",
     # Whole pages for readers who carry none of our cookies (infra.pages).
     "infra.pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -147,12 +155,36 @@ TEMPLATES = [
 # Database: SQLite file by default, tuned for a web server; DATABASE_URL selects another.
 DATA_DIR = Path(os.environ.get("DJANGO_DATA_DIR", BASE_DIR / "var"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Bounded waits (infra.outages): connecting, a statement on the server, a transaction left open,
+# and, for requests, a reply the client waits for (a silent proxy ACKs but never answers, which
+# no server-side timeout and no TCP keepalive notices).
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 2)  # seconds; libpq's minimum is 2
+DATABASE_STATEMENT_TIMEOUT = env_float("DATABASE_STATEMENT_TIMEOUT", 10.0)
+DATABASE_IDLE_IN_TRANSACTION_TIMEOUT = env_float("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", 30.0)
+DATABASE_REPLY_TIMEOUT = env_float("DATABASE_REPLY_TIMEOUT", 1.5)
+# After a failed connect or a reply that did not come, connecting fails at once for so long.
+DATABASE_BREAKER_OPEN = env_float("DATABASE_BREAKER_OPEN", 3.0)
+# What a 503 during an outage tells browsers and crawlers to wait, in seconds.
+OUTAGE_RETRY_AFTER = env_int("OUTAGE_RETRY_AFTER", 30)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, with a breaker in front of connecting (infra.postgresql).
+        DATABASES["default"]["ENGINE"] = "infra.postgresql"
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+                "options": (
+                    f"-c statement_timeout={int(DATABASE_STATEMENT_TIMEOUT * 1000)}"
+                    " -c idle_in_transaction_session_timeout="
+                    f"{int(DATABASE_IDLE_IN_TRANSACTION_TIMEOUT * 1000)}"
+                ),
+            }
+        )
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -182,17 +214,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ("pages") must be shared by every worker: Redis, or files in DATA_DIR.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "atoz")
+# A Redis that hangs costs a call REDIS_SOCKET_TIMEOUT; after CACHE_BREAKER_FAILURES such
+# failures within CACHE_BREAKER_WINDOW seconds the cache is not asked for CACHE_BREAKER_OPEN
+# seconds (infra.cachebreaker), and readers get pages rendered from the database meanwhile.
+REDIS_OPTIONS = {
+    "socket_connect_timeout": env_float("REDIS_SOCKET_CONNECT_TIMEOUT", 0.5),
+    "socket_timeout": env_float("REDIS_SOCKET_TIMEOUT", 0.5),
+    "breaker_failures": env_int("CACHE_BREAKER_FAILURES", 3),
+    "breaker_window": env_float("CACHE_BREAKER_WINDOW", 10.0),
+    "breaker_open": env_float("CACHE_BREAKER_OPEN", 5.0),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "infra.cachebreaker.BreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": REDIS_OPTIONS,
         },
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "infra.cachebreaker.BreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-pages",
+            "OPTIONS": REDIS_OPTIONS,
         },
     }
 else:
@@ -251,6 +295,9 @@ STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 # named, so every app server sees the same files; to MEDIA_ROOT on this disk otherwise.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as botocore_config
+
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE") or "path"
     MEDIA_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -267,8 +314,19 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
             # Two uploads named poster.jpg keep both files, as on disk.
             "file_overwrite": False,
-            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or "path",
+            "addressing_style": AWS_S3_ADDRESSING_STYLE,
             "object_parameters": {"CacheControl": "public, max-age=2592000"},
+            # A stalled endpoint costs an upload at most (connect + read) x attempts, twice
+            # (the name check, then the upload); pages never wait for the bucket.
+            "client_config": botocore_config(
+                s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+                connect_timeout=env_float("AWS_S3_CONNECT_TIMEOUT", 2.0),
+                read_timeout=env_float("AWS_S3_READ_TIMEOUT", 2.0),
+                retries={
+                    "total_max_attempts": env_int("AWS_S3_MAX_ATTEMPTS", 2),
+                    "mode": "standard",
+                },
+            ),
         },
     }
 else:

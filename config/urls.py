@@ -4,9 +4,8 @@ from django.urls import include, path, re_path
 
 from blog.sitemaps import ArchiveSitemap, PostSitemap, robots_txt, sitemap_view
 from comments.views import not_found
+from infra.health import healthz
 from reviews.sitemaps import DocumentarySitemap
-
-from .health import healthz
 
 sitemaps = {"posts": PostSitemap, "documentaries": DocumentarySitemap, "archives": ArchiveSitemap}
 

@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_etags
 
+from .cachebreaker import when_writes_lost
+
 logger = logging.getLogger(__name__)
 
 CONTENT = "content"
@@ -135,6 +137,14 @@ def watch(*models, posts=True):
 
 
 _receivers = []
+
+
+def _move_all():
+    move(CONTENT, POSTS)
+
+
+# A write made while Redis was away could not move a version: move them once it is back.
+when_writes_lost(_move_all)
 
 
 @receiver(setting_changed)

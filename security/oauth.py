@@ -10,7 +10,7 @@ import contextlib
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 CACHE_KEY = "security:social-app-form-action"
 # Dropped when a Social application changes; the timeout only bounds how long another process
@@ -29,9 +29,14 @@ def social_app_hosts():
             .values_list("provider", flat=True)
             .distinct()
         )
-        hosts = sorted(
-            {host for p in providers for host in settings.OAUTH_FORM_ACTION_HOSTS.get(p, [])}
-        )
+        try:
+            hosts = sorted(
+                {host for p in providers for host in settings.OAUTH_FORM_ACTION_HOSTS.get(p, [])}
+            )
+        except DatabaseError:
+            # The database is away (the page is its 503): the hosts from settings only, and the
+            # next page asks again. Runs outside infra.outages, so it must not raise.
+            return []
         # An unreachable cache: the next page asks the database again.
         with contextlib.suppress(Exception):
             cache.set(CACHE_KEY, hosts, CACHE_SECONDS)

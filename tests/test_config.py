@@ -87,11 +87,22 @@ def test_database_url_selects_postgresql():
         "--no-imports",
         "-c",
         "from django.conf import settings; d = settings.DATABASES['default']; "
-        "print(d['ENGINE'], d['NAME'], d['HOST'])",
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['OPTIONS']['connect_timeout'], "
+        "d['OPTIONS']['options'])",
         env={"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://postgres@db.example:5432/reviews"},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.postgresql", "reviews", "db.example"]
+    # Django's PostgreSQL backend with a breaker in front of connecting, and bounded waits.
+    assert result.stdout.split() == [
+        "infra.postgresql",
+        "reviews",
+        "db.example",
+        "2",
+        "-c",
+        "statement_timeout=10000",
+        "-c",
+        "idle_in_transaction_session_timeout=30000",
+    ]
 
 
 @pytest.mark.django_db

@@ -166,7 +166,13 @@ def test_media_backups_go_through_the_storage(settings, bucket, tmp_path):
 def test_healthz_answers_fast_without_a_session_and_is_never_cached(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True, "cache": True}
+    assert response.json() == {
+        "status": "ok",
+        "database": True,
+        "cache": True,
+        "storage": True,
+        "down": [],
+    }
     assert not response.cookies
     assert "X-Page-Cache" not in response
     assert "no-cache" in response["Cache-Control"]
@@ -183,7 +189,13 @@ def test_healthz_says_503_when_the_cache_does_not_answer(client, settings):
     }
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "failing", "database": True, "cache": False}
+    assert response.json() == {
+        "status": "failing",
+        "database": True,
+        "cache": False,
+        "storage": True,
+        "down": ["cache"],
+    }
 
 
 @pytest.mark.django_db
