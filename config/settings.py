@@ -238,6 +238,13 @@ if REDIS_URL:
             "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-pages",
             "OPTIONS": REDIS_OPTIONS,
         },
+        # The parts of pages kept by {% cache %} (a post's article, a thread), beside them.
+        "fragments": {
+            "BACKEND": "infra.cachebreaker.FragmentRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-pages",
+            "OPTIONS": REDIS_OPTIONS,
+        },
     }
 else:
     CACHES = {
@@ -250,6 +257,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 2000)},
         },
     }
+    CACHES["fragments"] = CACHES["pages"]
 # A request with one of these cookies is rendered for its reader alone.
 PAGE_CACHE_COOKIES = ("sessionid", "csrftoken", "comment_author", "reader", "messages")
 PAGE_CACHE_SKIP_PATHS = ("/admin/", "/accounts/", "/privacy/personal-data/", "/healthz")

@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -169,3 +170,20 @@ class BreakerRedisCache(RedisCache):
     set_many = _guarded(RedisCache.set_many, writes=True)
     delete_many = _guarded(RedisCache.delete_many, writes=True)
     clear = _guarded(RedisCache.clear, writes=True)
+
+
+class FragmentRedisCache(BreakerRedisCache):
+    """For Django's `{% cache %}` tag, which lets a cache's errors through to the page: a part
+    that cannot be read is rendered, one that cannot be kept is not."""
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except Exception:  # noqa: BLE001 (the breaker has counted it)
+            return default
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except Exception:  # noqa: BLE001
+            logger.debug("A page part was not kept: the cache did not answer")
