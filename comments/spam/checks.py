@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from . import akismet_api, classifier, conf
-from .features import Context, is_dated_post
+from . import akismet_api, classifier, conf, signals
+from .features import Context, is_dated_post, is_reference
 from .models import DisallowedTerm, SpamLink, TrustedBlog, blog_address
 
 SPAM = "spam"
@@ -153,10 +153,11 @@ def check_spam_link(sub):
 
 
 def check_links(sub):
+    """More links than SPAM_MAX_LINKS, not counting references (Wikipedia, IMDb, a paper)."""
     maximum = conf.get("SPAM_MAX_LINKS")
     if maximum is None:
         return None
-    count = len(sub.links)
+    count = sum(1 for link in sub.links if not is_reference(classifier.link_host(link)))
     if count > maximum:
         return PENDING, f"{count} links (more than {maximum})."
     return None
@@ -185,6 +186,21 @@ def check_disallowed(sub):
     return None
 
 
+def check_signals(sub):
+    """What a person sees at a glance, independent of the classifier: a commercial website,
+    email or link, a business for a name, spun text, a pitch with a messenger contact, an offer
+    in Chinese or Russian, text copied from the post. Holds; with the classifier all but
+    certain, files as spam (`pipeline.evaluate`)."""
+    sources = [sub.context.body] if sub.context is not None and sub.context.body else []
+    found = signals.read(
+        sub.text, name=sub.name, email=sub.email, url=sub.url, copied_sources=sources
+    )
+    sub.notes["signals"] = found
+    if not found:
+        return None
+    return PENDING, "Looks like spam: " + ", ".join(s.words for s in found[:3]) + "."
+
+
 def check_classifier(sub):
     """Holds, never files as spam on its own: `pipeline.evaluate` files a held comment as
     spam when the classifier is all but certain and another signal agrees."""
@@ -194,7 +210,7 @@ def check_classifier(sub):
     from .training import current_classifier
 
     model = sub.classifier or current_classifier()
-    score, reasons = model.explain(sub.text, sub.url, sub.name, sub.context)
+    score, reasons = model.explain(sub.text, sub.url, sub.name, sub.context, email=sub.email)
     sub.notes["score"] = score
     sub.notes["reasons"] = reasons
     spam = conf.get("SPAM_CLASSIFIER_SPAM")
@@ -245,6 +261,7 @@ CHECKS = [
     ("rate_limit", check_rate_limit, False),
     ("spam_link", check_spam_link, False),
     ("links", check_links, False),
+    ("signals", check_signals, False),
     ("classifier", check_classifier, False),
     ("akismet", check_akismet, True),
     ("first_comment", check_first_comment, False),
