@@ -627,9 +627,10 @@ def _report(out, name):
     ("name", "most_spam_published"),
     [
         ("blog_comments_val.csv", 3.0),
-        # Not yet the 3% the filter aims at: 6 of 81 video comments with no link, handle or
-        # pitch ("1 753 682 421 GANGNAM STYLE ^^") score under the hold.
-        ("TubeSpam_val.csv", 8.0),
+        # Not yet the 3% the filter aims at: 7 of 81 video comments with no link, handle or
+        # pitch ("1 753 682 421 GANGNAM STYLE ^^") score under the hold, and a YouTube link,
+        # a reference on a blog, no longer counts against a comment.
+        ("TubeSpam_val.csv", 9.0),
     ],
 )
 def test_spam_eval_meets_the_targets_on_both_validation_files(name, most_spam_published):

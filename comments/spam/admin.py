@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,6 +18,7 @@ from .models import (
     DisallowedTerm,
     Moderation,
     SpamLink,
+    SparedSignal,
     TrainingExample,
     TrustedBlog,
 )
@@ -48,6 +50,8 @@ class ModerationAdmin(admin.ModelAdmin):
         "row_actions",
     ]
     list_filter = [StatusFilter, "check_name"]
+    # The surest first, so a moderator can clear the top of the queue at a glance.
+    ordering = [F("score").desc(nulls_last=True), "-created_at"]
     list_select_related = ["comment"]
     search_fields = [
         "comment__comment",
@@ -308,3 +312,10 @@ class SpamLinkAdmin(admin.ModelAdmin):
     list_display = ["host", "comments", "created_at"]
     search_fields = ["host"]
     readonly_fields = ["comments", "created_at"]
+
+
+@admin.register(SparedSignal)
+class SparedSignalAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value"]

@@ -12,10 +12,11 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db.models import Q
 
 from . import akismet_api, classifier, conf, signals
 from .features import Context, is_dated_post, is_reference
-from .models import DisallowedTerm, SpamLink, TrustedBlog, blog_address
+from .models import DisallowedTerm, SpamLink, SparedSignal, TrustedBlog, blog_address
 
 SPAM = "spam"
 PENDING = "pending"
@@ -38,6 +39,7 @@ class Submission:
     honeypot: str | None = None  # None: not a form post (e.g. an evaluation run)
     form_timestamp: int | None = None
     context: Context | None = None  # the post it is left on; None: unknown
+    others: tuple = ()  # recent comments on the same post (to see copied text)
     classifier: object = None  # None: the one in use on the site
     notes: dict = field(default_factory=dict)  # what checks learned, e.g. the score
 
@@ -186,6 +188,18 @@ def check_disallowed(sub):
     return None
 
 
+def _spared(sub):
+    """Hosts and names of this comment that moderators rescued comments from."""
+    hosts = signals.hosts_of(sub.text, email=sub.email, url=sub.url)
+    name = sub.name.strip().lower()
+    if not hosts and not name:
+        return frozenset()
+    rows = SparedSignal.objects.filter(
+        Q(kind=SparedSignal.Kind.SITE, value__in=hosts) | Q(kind=SparedSignal.Kind.NAME, value=name)
+    )
+    return frozenset(rows.values_list("value", flat=True))
+
+
 def check_signals(sub):
     """What a person sees at a glance, independent of the classifier: a commercial website,
     email or link, a business for a name, spun text, a pitch with a messenger contact, an offer
@@ -193,7 +207,12 @@ def check_signals(sub):
     certain, files as spam (`pipeline.evaluate`)."""
     sources = [sub.context.body] if sub.context is not None and sub.context.body else []
     found = signals.read(
-        sub.text, name=sub.name, email=sub.email, url=sub.url, copied_sources=sources
+        sub.text,
+        name=sub.name,
+        email=sub.email,
+        url=sub.url,
+        copied_sources=[*sources, *sub.others],
+        spared=_spared(sub),
     )
     sub.notes["signals"] = found
     if not found:

@@ -24,7 +24,7 @@ DEFAULTS = {
     # SPAM_CLASSIFIER_SPAM on it is filed as spam, but only when another signal agrees (a link
     # to a site moderators filed spam from); None = never.
     "SPAM_CLASSIFIER_HOLD": 0.4,
-    "SPAM_CLASSIFIER_SPAM": 0.95,
+    "SPAM_CLASSIFIER_SPAM": 0.9,
     # Hold the first comment of an email address until one of theirs has been approved.
     "SPAM_FIRST_COMMENT_HOLD": True,
     "SPAM_PURGE_DAYS": 30,

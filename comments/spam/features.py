@@ -181,11 +181,10 @@ def blog_features(text, *, url="", context=None):
     found = set()
     plain = plain_text(text)
     links = find_links(text)
-    # A reference anyone would cite is neither a reason to hold nor a shop for its slug.
-    references = [link for link in links if is_reference(link_host(link))]
-    if references:
-        found.add("l:reference")
-        links = [link for link in links if link not in references]
+    # A reference anyone would cite is neither a reason to hold nor a shop for its slug: the
+    # classifier does not see it at all (TubeSpam's video spam would teach it that a YouTube
+    # link is spam).
+    links = [link for link in links if not is_reference(link_host(link))]
     hosts = [link_host(link) for link in links]
     # Links to dated posts are counted apart: on a blog they are the visitors' own entries.
     posts = [link for link in links if is_dated_post(link)]

@@ -57,7 +57,25 @@ def submission(comment, content_object, request):
         honeypot=post.get(honeypot_field, "") if honeypot_field else "",
         form_timestamp=form_timestamp,
         context=post_context(content_object),
+        others=recent_comments(comment),
     )
+
+
+def recent_comments(comment, limit=50):
+    """The texts of the latest published comments on the same post (spam copies them)."""
+    from django_comments_xtd.models import XtdComment
+
+    if not comment.content_type_id or not comment.object_pk:
+        return ()
+    rows = XtdComment.objects.filter(
+        content_type_id=comment.content_type_id,
+        object_pk=str(comment.object_pk),
+        is_public=True,
+        is_removed=False,
+    )
+    if comment.pk:
+        rows = rows.exclude(pk=comment.pk)
+    return tuple(rows.order_by("-submit_date").values_list("comment", flat=True)[:limit])
 
 
 def post_context(content_object):

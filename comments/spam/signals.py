@@ -122,9 +122,9 @@ _NAME_COMMERCIAL = COMMERCIAL_WORDS - _words(
 
 @lru_cache(maxsize=4096)
 def _segment(chunk):
-    """The known words of a run of letters, split where a reader would ("easyloans" →
-    easy, loans): the split with the fewest letters left over, then the fewest words.
-    Returns (words, the runs of letters left over)."""
+    """A run of letters split where a reader would ("easyloans" → easy, loans): the split with
+    the fewest letters left over, then the fewest words. A tuple of (piece, known) pairs,
+    unknown letters gathered into runs."""
     n = len(chunk)
     # best[i]: (letters not covered, words, the split so far) for chunk[:i].
     best = [(0, 0, ())] + [None] * n
@@ -139,25 +139,30 @@ def _segment(chunk):
                 if option[:2] < candidate[:2]:
                     candidate = option
         best[i] = candidate
-    words, runs, run = [], [], ""
+    pieces = []
     for piece, known in best[n][2]:
-        if known:
-            words.append(piece)
-            runs, run = (runs + [run] if run else runs), ""
+        if not known and pieces and not pieces[-1][1]:
+            pieces[-1] = (pieces[-1][0] + piece, False)
         else:
-            run += piece
-    return tuple(words), tuple(runs + [run] if run else runs)
+            pieces.append((piece, known))
+    return tuple(pieces)
 
 
 def _commercial_in(chunk):
-    """Commercial words of one run of letters of a domain. A short word counts only where
-    the rest splits into known words or into whole unknown words ("speedyloanpros"), not
-    where it is part of a longer one ("alphabet", "cashew")."""
+    """Commercial words of one run of letters of a domain. A short word counts only between
+    known words or the ends ("speedyloanpros"), not where it may be part of a longer word
+    ("alphabet", "cashew", "slothbooks")."""
     if len(chunk) <= 3:
         return [chunk] if chunk in COMMERCIAL_WORDS else []
-    words, runs = _segment(chunk)
-    short_ok = all(len(run) >= 4 for run in runs)
-    return [w for w in words if w in COMMERCIAL_WORDS and (len(w) >= 5 or short_ok)]
+    pieces = _segment(chunk)
+    found = []
+    for i, (piece, known) in enumerate(pieces):
+        if not known or piece not in COMMERCIAL_WORDS:
+            continue
+        neighbours = pieces[max(i - 1, 0) : i] + pieces[i + 1 : i + 2]
+        if len(piece) >= 5 or all(k for _, k in neighbours):
+            found.append(piece)
+    return found
 
 
 def domain_words(host):
@@ -213,6 +218,14 @@ def read_site(url):
     )
 
 
+def hosts_of(text, *, email="", url=""):
+    """Every host a comment names: its links, the website and the email's domain."""
+    hosts = {split_link(link)[0] for link in find_links(text)}
+    hosts.add(split_link(url)[0] if url else "")
+    hosts.add(email_domain(email))
+    return hosts - {""}
+
+
 def email_domain(email):
     return email.rsplit("@", 1)[1].strip().lower() if "@" in (email or "") else ""
 
@@ -237,9 +250,9 @@ def name_kind(name):
         return "business"
     if any(w in _BLOG_WORDS for w in lowered) or "&" in person:
         return "blog"  # "Sweet Shop Memories", "Beans & Books"
-    if len(words) > 4 or (len(words) >= 2 and any(w in _NAME_SELLING for w in lowered)):
-        return "business"
     names = [w for w in words if w.lower() not in _NAME_PARTICLES | _NAME_TITLES]
+    if len(names) > 4 or (len(words) >= 2 and any(w in _NAME_SELLING for w in lowered)):
+        return "business"
     if len(names) >= 2 and all(w[:1].islower() for w in names):
         return "business"  # "best seo company in delhi": keywords, not a name
     return "person"
@@ -304,23 +317,36 @@ class Signal:
     words: str  # the reason, in the queue's words
 
 
-def read(text, *, name="", email="", url="", copied_sources=()):
-    """The independent signals of a comment, as `Signal`s (empty for an ordinary comment)."""
+def read(text, *, name="", email="", url="", copied_sources=(), spared=frozenset()):
+    """The independent signals of a comment, as `Signal`s (empty for an ordinary comment).
+
+    `spared` holds hosts and lower-cased names that moderators rescued comments from: the
+    site and name signals do not fire for them.
+    """
     found = []
     website = read_site(url) if url else None
+    if website is not None and website.host in spared:
+        website = None
     if website is not None and website.commercial:
         found.append(Signal("commercial-website", f"commercial website ({website.describe()})"))
     mail = read_site(email_domain(email)) if email_domain(email) else None
-    if mail is not None and mail.words and (website is None or mail.host != website.host):
+    if (
+        mail is not None
+        and mail.words
+        and mail.host not in spared
+        and (website is None or mail.host != website.host)
+    ):
         found.append(Signal("commercial-email", f"commercial email domain ({mail.describe()})"))
     for link in find_links(text):
         site = read_site(link)
-        if site is not None and site.commercial and (website is None or site.host != website.host):
+        if site is None or site.host in spared:
+            continue
+        if site.commercial and (website is None or site.host != website.host):
             found.append(
                 Signal("commercial-link", f"links to a commercial site ({site.describe()})")
             )
             break
-    if name_kind(name) == "business":
+    if name_kind(name) == "business" and name.strip().lower() not in spared:
         found.append(Signal("business-name", "the name is a business, not a person"))
     if is_spun(text):
         found.append(Signal("spun", "spun or templated text"))
