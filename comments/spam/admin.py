@@ -21,6 +21,7 @@ from .models import (
     SparedSignal,
     TrainingExample,
     TrustedBlog,
+    TrustedCommenter,
 )
 
 
@@ -61,7 +62,14 @@ class ModerationAdmin(admin.ModelAdmin):
         "reason",
     ]
     date_hierarchy = "created_at"
-    actions = ["approve", "mark_spam", "mark_not_spam", "trust_blogs", "retrain_classifier"]
+    actions = [
+        "approve",
+        "mark_spam",
+        "mark_not_spam",
+        "trust_blogs",
+        "trust_commenters",
+        "retrain_classifier",
+    ]
     readonly_fields = [
         "comment_link",
         "full_text",
@@ -126,6 +134,7 @@ class ModerationAdmin(admin.ModelAdmin):
             if not (action == services.SPAM and obj.status == Moderation.Status.SPAM)
             and not (action != services.SPAM and obj.status == Moderation.Status.APPROVED)
             and not (action == services.TRUST and not services.commenter_blog(obj.comment))
+            and not (action == services.TRUST_COMMENTER and not obj.comment.user_email)
         ]
         return format_html_join(
             " ",
@@ -160,6 +169,13 @@ class ModerationAdmin(admin.ModelAdmin):
     )
     def trust_blogs(self, request, queryset):
         self._bulk(request, queryset, services.TRUST)
+
+    @admin.action(
+        description="Approve and trust the writers of the selected comments",
+        permissions=["change"],
+    )
+    def trust_commenters(self, request, queryset):
+        self._bulk(request, queryset, services.TRUST_COMMENTER)
 
     @admin.action(
         description="Retrain the classifier with every moderator decision", permissions=["change"]
@@ -319,3 +335,9 @@ class SparedSignalAdmin(admin.ModelAdmin):
     list_display = ["value", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["value"]
+
+
+@admin.register(TrustedCommenter)
+class TrustedCommenterAdmin(admin.ModelAdmin):
+    list_display = ["email", "note", "created_at"]
+    search_fields = ["email", "note"]

@@ -16,7 +16,14 @@ from django.db.models import Q
 
 from . import akismet_api, classifier, conf, signals
 from .features import Context, is_dated_post, is_reference
-from .models import DisallowedTerm, SpamLink, SparedSignal, TrustedBlog, blog_address
+from .models import (
+    DisallowedTerm,
+    SpamLink,
+    SparedSignal,
+    TrustedBlog,
+    TrustedCommenter,
+    blog_address,
+)
 
 SPAM = "spam"
 PENDING = "pending"
@@ -123,6 +130,14 @@ def check_rate_limit(sub):
     return None
 
 
+def trusted_commenter(sub):
+    """ "a trusted commenter, EMAIL" when a moderator trusted the writer's address; else None."""
+    email = sub.email.strip().lower()
+    if email and TrustedCommenter.objects.filter(email=email).exists():
+        return f"a trusted commenter, {email}"
+    return None
+
+
 def trusted_blog(sub):
     """The trusted blog (`TrustedBlog`) the writer's website or a link belongs to, when every
     other link in the text goes to a trusted blog or a dated blog post; else None."""
@@ -138,7 +153,7 @@ def trusted_blog(sub):
         covered = any(address == a or address.startswith(a + "/") for a in on_list)
         if not covered and not is_dated_post(link):
             return None
-    return trusted[0]
+    return f"a trusted blog: {trusted[0]}"
 
 
 def check_spam_link(sub):

@@ -28,6 +28,9 @@ DEFAULTS = {
     # Hold the first comment of an email address until one of theirs has been approved.
     "SPAM_FIRST_COMMENT_HOLD": True,
     "SPAM_PURGE_DAYS": 30,
+    # Who gets the daily digest of comments awaiting moderation (`manage.py spam_digest`): an
+    # address or a list; empty: every active superuser with an email address.
+    "SPAM_DIGEST_TO": "",
     # Labelled CSV the classifier starts from (default: the shipped TubeSpam_train.csv and
     # blog_comments_train.csv).
     "SPAM_TRAINING_CSV": "",

@@ -283,3 +283,23 @@ class SparedSignal(models.Model):
     def save(self, *args, **kwargs):
         self.value = self.value.strip().lower()
         super().save(*args, **kwargs)
+
+
+class TrustedCommenter(models.Model):
+    """An email address a moderator vouched for ("approve and trust this commenter"): its
+    comments skip the classifier, the signals and the first-comment hold, as a trusted
+    blog's do."""
+
+    email = models.EmailField(unique=True)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)

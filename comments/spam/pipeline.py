@@ -95,13 +95,15 @@ def evaluate(sub, *, skip=()):
     """Run the checks on `sub` (but those named in `skip`, which may also name "trusted"):
     the first spam verdict wins, then the first hold.
 
-    A comment from a trusted blog skips the classifier, the signals and the first-comment
-    hold. The classifier alone only holds; a comment it is all but certain of is filed as spam
-    when an independent signal agrees (a known spam link, the time trap, or one of `signals`:
-    a commercial website, copied or spun text...; the honeypot, a disallowed term and Akismet
-    file spam by themselves).
+    A comment from a trusted commenter or blog skips the classifier, the signals and the
+    first-comment hold. The classifier alone only holds; a comment it is all but certain of
+    is filed as spam when an independent signal agrees (a known spam link, the time trap, or
+    one of `signals`: a commercial website, copied or spun text...; the honeypot, a disallowed
+    term and Akismet file spam by themselves).
     """
-    trusted = checks.trusted_blog(sub) if "trusted" not in skip else None
+    trusted = None
+    if "trusted" not in skip:
+        trusted = checks.trusted_commenter(sub) or checks.trusted_blog(sub)
     if trusted is not None:
         skip = {*skip, "classifier", "signals", "first_comment"}
     verdicts = []
@@ -126,9 +128,7 @@ def evaluate(sub, *, skip=()):
         return Decision(status=checks.SPAM, check="classifier", reason=reason, score=score, **facts)
     if held is None:
         if trusted is not None:
-            return Decision(
-                check="trusted", reason=f"From a trusted blog: {trusted}.", score=score, **facts
-            )
+            return Decision(check="trusted", reason=f"From {trusted}.", score=score, **facts)
         return Decision(score=score, **facts)
     name, status, reason = held
     return Decision(status=status, check=name, reason=reason, score=score, **facts)

@@ -8,17 +8,26 @@ from django.utils import timezone
 
 from . import akismet_api, pipeline, signals, tasks, training
 from .features import find_links, link_host
-from .models import Moderation, SpamLink, SparedSignal, TrustedBlog, blog_address
+from .models import (
+    Moderation,
+    SpamLink,
+    SparedSignal,
+    TrustedBlog,
+    TrustedCommenter,
+    blog_address,
+)
 
 APPROVE = "approve"
 SPAM = "spam"
 NOT_SPAM = "not_spam"
 TRUST = "trust"
+TRUST_COMMENTER = "trust_commenter"
 ACTIONS = {
     APPROVE: "Approve",
     SPAM: "Spam",
     NOT_SPAM: "Not spam",
     TRUST: "Trust this blog",
+    TRUST_COMMENTER: "Approve and trust this commenter",
 }
 
 
@@ -109,11 +118,13 @@ def trust_blog(comment, note="Trusted from the moderation queue"):
 
 
 def apply(moderation, action, user):
-    """Carry out `action` (APPROVE, SPAM, NOT_SPAM or TRUST) on one moderated comment.
+    """Carry out `action` (APPROVE, SPAM, NOT_SPAM, TRUST or TRUST_COMMENTER) on one moderated
+    comment.
 
     The comment is published or hidden, never deleted. Approving and "not spam" teach the
     classifier ham, "spam" teaches it spam and remembers the sites it links to as known spam
-    links; "trust this blog" approves and puts the commenter's blog on the trusted list.
+    links; "trust this blog" approves and puts the commenter's blog on the trusted list, "trust
+    this commenter" their email address.
     Akismet hears of the corrections (spam of what it has not filed as spam, ham of what was
     filed as spam or explicitly marked not spam).
     """
@@ -139,6 +150,11 @@ def apply(moderation, action, user):
                 _spare_signals(comment)
         if action == TRUST:
             trust_blog(comment)
+        if action == TRUST_COMMENTER and comment.user_email:
+            TrustedCommenter.objects.get_or_create(
+                email=comment.user_email.strip().lower(),
+                defaults={"note": "Trusted from the moderation queue"},
+            )
         if akismet_api.enabled():
             if is_spam and previous != Moderation.Status.SPAM:
                 tasks.report_to_akismet.enqueue(moderation.pk, True)
