@@ -118,30 +118,35 @@ def test_a_look_alike_challenge_visit_linking_to_a_shop_is_held(client, entry, s
     assert "candle-deals" not in Client().get(entry.get_absolute_url()).content.decode()
 
 
-def test_the_classifier_alone_holds_and_files_spam_only_with_a_known_spam_link(
+def test_the_classifier_alone_only_holds_and_files_spam_with_a_second_key(
     client, admin_client, entry, settings
 ):
     settings.SPAM_FIRST_COMMENT_HOLD = False
-    first, moderation = send(
-        client, entry, PRAISE_AND_LINK, name="Essay Writing Service", email="a@example.net"
-    )
-    assert moderation.status == Moderation.Status.PENDING  # all but certain, yet only held
+    # All but certain, but nothing a person would call commercial: only held.
+    praise = "Great post! Very informative. Visit https://sunny-pages.example/best for the best."
+    first, moderation = send(client, entry, praise, name="Mary Quist", email="a@example.net")
+    assert moderation.status == Moderation.Status.PENDING
     assert moderation.score >= settings.SPAM_CLASSIFIER_SPAM
+
+    # The same praise from a business, linking to a commercial site: filed as spam.
+    _, filed = send(client, entry, PRAISE_AND_LINK, name="Essay Writing Service", email="e@x.net")
+    assert filed.status == Moderation.Status.SPAM
+    assert "the name is a business" in filed.reason or "commercial" in filed.reason
 
     add_comment(entry, "The background is on https://en.wikipedia.org/wiki/Ai_Weiwei")
     first.comment += " Sources: https://en.wikipedia.org/wiki/Essay"
     first.save(update_fields=["comment"])
     admin_client.post(reverse(DECIDE, args=[moderation.pk, "spam"]))
     # The spammer's site is remembered; a site published comments link to is not.
-    assert set(SpamLink.objects.values_list("host", flat=True)) == {"cheap-essay-writers.com"}
+    assert set(SpamLink.objects.values_list("host", flat=True)) == {"sunny-pages.example"}
 
-    again = "Nice article, thanks for sharing! Cheap essays: https://cheap-essay-writers.com/buy"
-    _, second = send(client, entry, again, name="Dissertation Help", email="b@example.net")
+    again = "Nice article, thanks for sharing! More at https://sunny-pages.example/more"
+    _, second = send(client, entry, again, name="Dora Quist", email="b@example.net")
     assert second.status == Moderation.Status.SPAM
-    assert "cheap-essay-writers.com, filed as spam before" in second.reason
+    assert "sunny-pages.example, filed as spam before" in second.reason
 
     # A reader who merely links there is held, not filed as spam: the classifier is not sure.
-    reader = "Ai Weiwei's cats steal the film. (Someone posted https://cheap-essay-writers.com)"
+    reader = "Ai Weiwei's cats steal the film. (Someone posted https://sunny-pages.example)"
     _, third = send(client, entry, reader, name="Ana Lima", email="ana@example.org")
     assert third.status == Moderation.Status.PENDING
 
@@ -151,11 +156,12 @@ def test_the_queue_shows_the_decision_and_its_reasons_in_plain_words(
 ):
     settings.SPAM_FIRST_COMMENT_HOLD = False
     send(client, entry, PRAISE_AND_LINK, name="Essay Writing Service", email="a@example.net")
-    page = admin_client.get(reverse(QUEUE) + "?status=pending").content.decode()
+    page = admin_client.get(reverse(QUEUE) + "?status=spam").content.decode()
     rows = page.split('id="result_list"')[1]
     assert "cheap-essay-writers.com" in rows
-    assert "Pending" in rows
-    assert "likely spam: generic praise that would fit any page, commercial link" in rows
+    assert "The classifier is all but certain" in rows
+    assert "generic praise that would fit any page" in rows
+    assert "links to a commercial site (cheap, essay" in rows
 
 
 def test_a_participant_on_the_pasted_list_is_published(client, admin_client, entry):
@@ -254,8 +260,8 @@ def test_spam_eval_reads_the_optional_columns_and_reports_by_check(tmp_path):
     report = out.getvalue()
     assert "mine.csv: 2 comments, 1 spam, 1 ham" in report
     assert "ham published             1" in report
-    assert "spam held                 1" in report
-    assert "classifier    spam held: 1" in report
+    assert "spam filed as spam        1" in report
+    assert "classifier    spam filed as spam: 1" in report
     assert "ms per comment" in report
 
     broken = tmp_path / "broken.csv"

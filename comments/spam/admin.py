@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,8 +18,10 @@ from .models import (
     DisallowedTerm,
     Moderation,
     SpamLink,
+    SparedSignal,
     TrainingExample,
     TrustedBlog,
+    TrustedCommenter,
 )
 
 
@@ -48,6 +51,8 @@ class ModerationAdmin(admin.ModelAdmin):
         "row_actions",
     ]
     list_filter = [StatusFilter, "check_name"]
+    # The surest first, so a moderator can clear the top of the queue at a glance.
+    ordering = [F("score").desc(nulls_last=True), "-created_at"]
     list_select_related = ["comment"]
     search_fields = [
         "comment__comment",
@@ -57,7 +62,14 @@ class ModerationAdmin(admin.ModelAdmin):
         "reason",
     ]
     date_hierarchy = "created_at"
-    actions = ["approve", "mark_spam", "mark_not_spam", "trust_blogs", "retrain_classifier"]
+    actions = [
+        "approve",
+        "mark_spam",
+        "mark_not_spam",
+        "trust_blogs",
+        "trust_commenters",
+        "retrain_classifier",
+    ]
     readonly_fields = [
         "comment_link",
         "full_text",
@@ -122,6 +134,7 @@ class ModerationAdmin(admin.ModelAdmin):
             if not (action == services.SPAM and obj.status == Moderation.Status.SPAM)
             and not (action != services.SPAM and obj.status == Moderation.Status.APPROVED)
             and not (action == services.TRUST and not services.commenter_blog(obj.comment))
+            and not (action == services.TRUST_COMMENTER and not obj.comment.user_email)
         ]
         return format_html_join(
             " ",
@@ -156,6 +169,13 @@ class ModerationAdmin(admin.ModelAdmin):
     )
     def trust_blogs(self, request, queryset):
         self._bulk(request, queryset, services.TRUST)
+
+    @admin.action(
+        description="Approve and trust the writers of the selected comments",
+        permissions=["change"],
+    )
+    def trust_commenters(self, request, queryset):
+        self._bulk(request, queryset, services.TRUST_COMMENTER)
 
     @admin.action(
         description="Retrain the classifier with every moderator decision", permissions=["change"]
@@ -308,3 +328,16 @@ class SpamLinkAdmin(admin.ModelAdmin):
     list_display = ["host", "comments", "created_at"]
     search_fields = ["host"]
     readonly_fields = ["comments", "created_at"]
+
+
+@admin.register(SparedSignal)
+class SparedSignalAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value"]
+
+
+@admin.register(TrustedCommenter)
+class TrustedCommenterAdmin(admin.ModelAdmin):
+    list_display = ["email", "note", "created_at"]
+    search_fields = ["email", "note"]

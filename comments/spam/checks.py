@@ -9,11 +9,20 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from infra.ratelimit import over_limit
 
-from . import akismet_api, classifier, conf
-from .features import Context, is_dated_post
-from .models import DisallowedTerm, SpamLink, TrustedBlog, blog_address
+from . import akismet_api, classifier, conf, signals
+from .features import Context, is_dated_post, is_reference
+from .models import (
+    DisallowedTerm,
+    SpamLink,
+    SparedSignal,
+    TrustedBlog,
+    TrustedCommenter,
+    blog_address,
+)
 
 SPAM = "spam"
 PENDING = "pending"
@@ -36,6 +45,7 @@ class Submission:
     honeypot: str | None = None  # None: not a form post (e.g. an evaluation run)
     form_timestamp: int | None = None
     context: Context | None = None  # the post it is left on; None: unknown
+    others: tuple = ()  # recent comments on the same post (to see copied text)
     classifier: object = None  # None: the one in use on the site
     notes: dict = field(default_factory=dict)  # what checks learned, e.g. the score
 
@@ -82,6 +92,14 @@ def check_rate_limit(sub):
     return None
 
 
+def trusted_commenter(sub):
+    """ "a trusted commenter, EMAIL" when a moderator trusted the writer's address; else None."""
+    email = sub.email.strip().lower()
+    if email and TrustedCommenter.objects.filter(email=email).exists():
+        return f"a trusted commenter, {email}"
+    return None
+
+
 def trusted_blog(sub):
     """The trusted blog (`TrustedBlog`) the writer's website or a link belongs to, when every
     other link in the text goes to a trusted blog or a dated blog post; else None."""
@@ -97,7 +115,7 @@ def trusted_blog(sub):
         covered = any(address == a or address.startswith(a + "/") for a in on_list)
         if not covered and not is_dated_post(link):
             return None
-    return trusted[0]
+    return f"a trusted blog: {trusted[0]}"
 
 
 def check_spam_link(sub):
@@ -114,10 +132,11 @@ def check_spam_link(sub):
 
 
 def check_links(sub):
+    """More links than SPAM_MAX_LINKS, not counting references (Wikipedia, IMDb, a paper)."""
     maximum = conf.get("SPAM_MAX_LINKS")
     if maximum is None:
         return None
-    count = len(sub.links)
+    count = sum(1 for link in sub.links if not is_reference(classifier.link_host(link)))
     if count > maximum:
         return PENDING, f"{count} links (more than {maximum})."
     return None
@@ -146,6 +165,38 @@ def check_disallowed(sub):
     return None
 
 
+def _spared(sub):
+    """Hosts and names of this comment that moderators rescued comments from."""
+    hosts = signals.hosts_of(sub.text, email=sub.email, url=sub.url)
+    name = sub.name.strip().lower()
+    if not hosts and not name:
+        return frozenset()
+    rows = SparedSignal.objects.filter(
+        Q(kind=SparedSignal.Kind.SITE, value__in=hosts) | Q(kind=SparedSignal.Kind.NAME, value=name)
+    )
+    return frozenset(rows.values_list("value", flat=True))
+
+
+def check_signals(sub):
+    """What a person sees at a glance, independent of the classifier: a commercial website,
+    email or link, a business for a name, spun text, a pitch with a messenger contact, an offer
+    in Chinese or Russian, text copied from the post. Holds; with the classifier all but
+    certain, files as spam (`pipeline.evaluate`)."""
+    sources = [sub.context.body] if sub.context is not None and sub.context.body else []
+    found = signals.read(
+        sub.text,
+        name=sub.name,
+        email=sub.email,
+        url=sub.url,
+        copied_sources=[*sources, *sub.others],
+        spared=_spared(sub),
+    )
+    sub.notes["signals"] = found
+    if not found:
+        return None
+    return PENDING, "Looks like spam: " + ", ".join(s.words for s in found[:3]) + "."
+
+
 def check_classifier(sub):
     """Holds, never files as spam on its own: `pipeline.evaluate` files a held comment as
     spam when the classifier is all but certain and another signal agrees."""
@@ -155,7 +206,7 @@ def check_classifier(sub):
     from .training import current_classifier
 
     model = sub.classifier or current_classifier()
-    score, reasons = model.explain(sub.text, sub.url, sub.name, sub.context)
+    score, reasons = model.explain(sub.text, sub.url, sub.name, sub.context, email=sub.email)
     sub.notes["score"] = score
     sub.notes["reasons"] = reasons
     spam = conf.get("SPAM_CLASSIFIER_SPAM")
@@ -206,6 +257,7 @@ CHECKS = [
     ("rate_limit", check_rate_limit, False),
     ("spam_link", check_spam_link, False),
     ("links", check_links, False),
+    ("signals", check_signals, False),
     ("classifier", check_classifier, False),
     ("akismet", check_akismet, True),
     ("first_comment", check_first_comment, False),

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
+from . import signals
 from .features import (
     REASONS,
     WORD,
@@ -30,7 +31,8 @@ __all__ = ["Example", "SpamClassifier", "features", "find_links", "link_host", "
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TRAIN_CSV = DATA_DIR / "TubeSpam_train.csv"
 BLOG_TRAIN_CSV = DATA_DIR / "blog_comments_train.csv"
-TRAIN_CSVS = (TRAIN_CSV, BLOG_TRAIN_CSV)
+BLOG_TRAIN_MORE_CSV = DATA_DIR / "blog_comments_train_more.csv"
+TRAIN_CSVS = (TRAIN_CSV, BLOG_TRAIN_CSV, BLOG_TRAIN_MORE_CSV)
 
 CHAR_NGRAMS = (3, 4, 5)
 MIN_DOCS = 2  # features seen in fewer training comments are noise and bloat the model
@@ -38,7 +40,7 @@ EPOCHS = 6
 LEARNING_RATE = 0.2
 L2 = 1e-4
 CHAR_SCALE = 4.0
-FORMAT = 2  # features changed: a stored model of another format is not used
+FORMAT = 3  # features changed: a stored model of another format is not used
 
 
 class Example(NamedTuple):
@@ -56,8 +58,9 @@ class Example(NamedTuple):
         return Context.from_title(self.post_title) if self.post_title else None
 
 
-def features(text, url="", name="", context=None):
-    """The set of features of one comment: its words, and what makes it a blog comment."""
+def features(text, url="", name="", context=None, email=""):
+    """The set of features of one comment: its words, what makes it a blog comment, and the
+    signals a person reads (`signals`)."""
     plain = plain_text(without_links(text))
     words = WORD.findall(plain)
     found = {f"w:{w}" for w in words}
@@ -65,7 +68,11 @@ def features(text, url="", name="", context=None):
     padded = f" {plain} "
     for n in CHAR_NGRAMS:
         found.update("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))
-    found.update(blog_features(text, url=url, name=name, context=context))
+    found.update(blog_features(text, url=url, context=context))
+    kind = signals.name_kind(name)
+    if kind:
+        found.add(f"n:{kind}")
+    found.update(f"g:{s.key}" for s in signals.read(text, name=name, email=email, url=url))
     found.add(f"s:words={min(len(words) // 10, 6)}")
     return found
 
@@ -96,7 +103,7 @@ class SpamClassifier:
     def train(cls, examples, epochs=EPOCHS, rate=LEARNING_RATE, l2=L2):
         """Train on `Example`s."""
         rows = [
-            (features(e.text, e.url, e.name, e.context), 1.0 if e.is_spam else 0.0)
+            (features(e.text, e.url, e.name, e.context, e.email), 1.0 if e.is_spam else 0.0)
             for e in examples
         ]
         seen = Counter(f for found, _ in rows for f in found)
@@ -126,33 +133,35 @@ class SpamClassifier:
             return None
         return cls(data["weights"], data["bias"])
 
-    def log_odds(self, text, url="", name="", context=None):
+    def log_odds(self, text, url="", name="", context=None, email=""):
         weight = self.weights.get
         return self.bias + sum(
-            weight(f, 0.0) * v for f, v in valued(features(text, url, name, context))
+            weight(f, 0.0) * v for f, v in valued(features(text, url, name, context, email))
         )
 
-    def score(self, text, url="", name="", context=None):
+    def score(self, text, url="", name="", context=None, email=""):
         """Probability that the comment is spam, between 0 and 1."""
-        return _sigmoid(self.log_odds(text, url, name, context))
+        return _sigmoid(self.log_odds(text, url, name, context, email))
 
-    def explain(self, text, url="", name="", context=None, limit=3):
+    def explain(self, text, url="", name="", context=None, limit=3, email=""):
         """(probability, reasons in plain words) for the queue.
 
         Reasons are the named blog signals present that push towards spam (in the order of
         `features.REASONS`), then, if fewer than two, the words that weigh most.
         """
-        found = features(text, url, name, context)
+        found = features(text, url, name, context, email)
         weight = self.weights.get
         score = _sigmoid(self.bias + sum(weight(f, 0.0) * v for f, v in valued(found)))
         # In the order of REASONS (the plainest first), those that push towards spam here.
         named = [f for f in REASONS if f in found and weight(f, 0.0) > 0.05]
+        named += [f for f in found if f.startswith("g:") and weight(f, 0.0) > 0.05]
         reasons = []
         for f in named:
-            if REASONS[f] not in reasons and not (
+            words = REASONS.get(f) or signals.REASONS[f[2:]]
+            if words not in reasons and not (
                 f == "t:generic-praise" and "t:praise-for-any-page" in named
             ):
-                reasons.append(REASONS[f])
+                reasons.append(words)
         reasons = reasons[:limit]
         if len(reasons) < 2:
             words = sorted(

@@ -20,11 +20,14 @@ DEFAULTS = {
     # Classifier spam probability from which a comment is held; None = off. From
     # SPAM_CLASSIFIER_SPAM on it is filed as spam, but only when another signal agrees (a link
     # to a site moderators filed spam from); None = never.
-    "SPAM_CLASSIFIER_HOLD": 0.3,
-    "SPAM_CLASSIFIER_SPAM": 0.98,
+    "SPAM_CLASSIFIER_HOLD": 0.4,
+    "SPAM_CLASSIFIER_SPAM": 0.9,
     # Hold the first comment of an email address until one of theirs has been approved.
     "SPAM_FIRST_COMMENT_HOLD": True,
     "SPAM_PURGE_DAYS": 30,
+    # Who gets the daily digest of comments awaiting moderation (`manage.py spam_digest`): an
+    # address or a list; empty: every active superuser with an email address.
+    "SPAM_DIGEST_TO": "",
     # Labelled CSV the classifier starts from (default: the shipped TubeSpam_train.csv and
     # blog_comments_train.csv).
     "SPAM_TRAINING_CSV": "",

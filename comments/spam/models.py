@@ -257,3 +257,49 @@ class SpamLink(models.Model):
 
     def __str__(self):
         return self.host
+
+
+class SparedSignal(models.Model):
+    """A site or name a moderator rescued a comment from: the signal that misfired on it
+    (a commercial-looking website, a name read as a business) no longer fires for it."""
+
+    class Kind(models.TextChoices):
+        SITE = "site", "Website, email or link domain"
+        NAME = "name", "Name"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=253, help_text="A host (example.com) or a name.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="spam_unique_spared_signal")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value = self.value.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class TrustedCommenter(models.Model):
+    """An email address a moderator vouched for ("approve and trust this commenter"): its
+    comments skip the classifier, the signals and the first-comment hold, as a trusted
+    blog's do."""
+
+    email = models.EmailField(unique=True)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)

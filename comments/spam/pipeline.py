@@ -64,7 +64,25 @@ def submission(comment, content_object, request):
         honeypot=post.get(honeypot_field, "") if honeypot_field else "",
         form_timestamp=form_timestamp,
         context=post_context(content_object),
+        others=recent_comments(comment),
     )
+
+
+def recent_comments(comment, limit=50):
+    """The texts of the latest published comments on the same post (spam copies them)."""
+    from django_comments_xtd.models import XtdComment
+
+    if not comment.content_type_id or not comment.object_pk:
+        return ()
+    rows = XtdComment.objects.filter(
+        content_type_id=comment.content_type_id,
+        object_pk=str(comment.object_pk),
+        is_public=True,
+        is_removed=False,
+    )
+    if comment.pk:
+        rows = rows.exclude(pk=comment.pk)
+    return tuple(rows.order_by("-submit_date").values_list("comment", flat=True)[:limit])
 
 
 def post_context(content_object):
@@ -84,14 +102,17 @@ def evaluate(sub, *, skip=()):
     """Run the checks on `sub` (but those named in `skip`, which may also name "trusted"):
     the first spam verdict wins, then the first hold.
 
-    A comment from a trusted blog skips the classifier and the first-comment hold. The
-    classifier alone only holds; a comment it is all but certain of is filed as spam when
-    another signal agrees (a known spam link; the honeypot, a disallowed term and Akismet
-    file spam by themselves).
+    A comment from a trusted commenter or blog skips the classifier, the signals and the
+    first-comment hold. The classifier alone only holds; a comment it is all but certain of
+    is filed as spam when an independent signal agrees (a known spam link, the time trap, or
+    one of `signals`: a commercial website, copied or spun text...; the honeypot, a disallowed
+    term and Akismet file spam by themselves).
     """
-    trusted = checks.trusted_blog(sub) if "trusted" not in skip else None
+    trusted = None
+    if "trusted" not in skip:
+        trusted = checks.trusted_commenter(sub) or checks.trusted_blog(sub)
     if trusted is not None:
-        skip = {*skip, "classifier", "first_comment"}
+        skip = {*skip, "classifier", "signals", "first_comment"}
     verdicts = []
     facts = {"user_agent": sub.user_agent, "referrer": sub.referrer}
     held = None
@@ -106,23 +127,31 @@ def evaluate(sub, *, skip=()):
         if held is None or (status == checks.SPAM and held[1] != checks.SPAM):
             held = (name, status, reason)
     score = sub.notes.get("score")
-    agrees = "spam_link" in verdicts and "classifier" in verdicts
-    if held is not None and held[1] != checks.SPAM and sub.notes.get("certain") and agrees:
+    second_key = _second_key(sub, verdicts)
+    if held is not None and held[1] != checks.SPAM and sub.notes.get("certain") and second_key:
         reasons = ", ".join(sub.notes.get("reasons", ()))
         reasons = f": {reasons}" if reasons else ""
-        reason = (
-            f"The classifier is all but certain ({score:.0%}){reasons}; and it links to "
-            f"{sub.notes['spam_link']}, filed as spam before."
-        )
+        reason = f"The classifier is all but certain ({score:.0%}){reasons}; and {second_key}."
         return Decision(status=checks.SPAM, check="classifier", reason=reason, score=score, **facts)
     if held is None:
         if trusted is not None:
-            return Decision(
-                check="trusted", reason=f"From a trusted blog: {trusted}.", score=score, **facts
-            )
+            return Decision(check="trusted", reason=f"From {trusted}.", score=score, **facts)
         return Decision(score=score, **facts)
     name, status, reason = held
     return Decision(status=status, check=name, reason=reason, score=score, **facts)
+
+
+def _second_key(sub, verdicts):
+    """The independent signal that agrees with a certain classifier, in words; "" for none.
+    None of them depends on lists that start empty, so filing works on a fresh site."""
+    if "spam_link" in verdicts:
+        return f"it links to {sub.notes['spam_link']}, filed as spam before"
+    if "submit_time" in verdicts:
+        return "it was sent too soon after the form appeared"
+    found = sub.notes.get("signals") or ()
+    if found:
+        return found[0].words
+    return ""
 
 
 def allow(comment, content_object, request):

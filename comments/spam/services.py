@@ -6,19 +6,28 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import akismet_api, pipeline, tasks, training
+from . import akismet_api, pipeline, signals, tasks, training
 from .features import find_links, link_host
-from .models import Moderation, SpamLink, TrustedBlog, blog_address
+from .models import (
+    Moderation,
+    SpamLink,
+    SparedSignal,
+    TrustedBlog,
+    TrustedCommenter,
+    blog_address,
+)
 
 APPROVE = "approve"
 SPAM = "spam"
 NOT_SPAM = "not_spam"
 TRUST = "trust"
+TRUST_COMMENTER = "trust_commenter"
 ACTIONS = {
     APPROVE: "Approve",
     SPAM: "Spam",
     NOT_SPAM: "Not spam",
     TRUST: "Trust this blog",
+    TRUST_COMMENTER: "Approve and trust this commenter",
 }
 
 
@@ -65,6 +74,36 @@ def _remember_spam_links(comment):
     SpamLink.objects.bulk_create([SpamLink(host=host) for host in hosts - known])
 
 
+def _spare_signals(comment):
+    """A moderator rescued a comment that the signals held or helped file: its commercial-
+    looking sites and its business-looking name no longer count as signals."""
+    found = signals.read(
+        comment.comment, name=comment.user_name, email=comment.user_email, url=comment.user_url
+    )
+    keys = {s.key for s in found}
+    spared = []
+    if keys & {"commercial-website", "commercial-email", "commercial-link"}:
+        hosts = signals.hosts_of(comment.comment, email=comment.user_email, url=comment.user_url)
+        spared += [
+            (SparedSignal.Kind.SITE, host)
+            for host in hosts
+            if (site := signals.read_site(host)) is not None and site.commercial
+        ]
+    if "business-name" in keys:
+        spared.append((SparedSignal.Kind.NAME, comment.user_name.strip().lower()))
+    for kind, value in spared:
+        SparedSignal.objects.get_or_create(kind=kind, value=value[:253])
+
+
+def _unspare_signals(comment):
+    """Filed as spam after all: its sites and name are signals again."""
+    hosts = signals.hosts_of(comment.comment, email=comment.user_email, url=comment.user_url)
+    SparedSignal.objects.filter(
+        Q(kind=SparedSignal.Kind.SITE, value__in=hosts)
+        | Q(kind=SparedSignal.Kind.NAME, value=(comment.user_name or "").strip().lower())
+    ).delete()
+
+
 def _forget_spam_links(comment):
     """A moderator vouched for a comment: the sites it links to are not known spam."""
     SpamLink.objects.filter(host__in=_linked_hosts(comment)).delete()
@@ -79,11 +118,13 @@ def trust_blog(comment, note="Trusted from the moderation queue"):
 
 
 def apply(moderation, action, user):
-    """Carry out `action` (APPROVE, SPAM, NOT_SPAM or TRUST) on one moderated comment.
+    """Carry out `action` (APPROVE, SPAM, NOT_SPAM, TRUST or TRUST_COMMENTER) on one moderated
+    comment.
 
     The comment is published or hidden, never deleted. Approving and "not spam" teach the
     classifier ham, "spam" teaches it spam and remembers the sites it links to as known spam
-    links; "trust this blog" approves and puts the commenter's blog on the trusted list.
+    links; "trust this blog" approves and puts the commenter's blog on the trusted list, "trust
+    this commenter" their email address.
     Akismet hears of the corrections (spam of what it has not filed as spam, ham of what was
     filed as spam or explicitly marked not spam).
     """
@@ -102,10 +143,18 @@ def apply(moderation, action, user):
         training.learn(comment, is_spam, pipeline.post_context(comment.content_object))
         if is_spam:
             _remember_spam_links(comment)
+            _unspare_signals(comment)
         else:
             _forget_spam_links(comment)
+            if moderation.check_name in {"signals", "classifier"}:
+                _spare_signals(comment)
         if action == TRUST:
             trust_blog(comment)
+        if action == TRUST_COMMENTER and comment.user_email:
+            TrustedCommenter.objects.get_or_create(
+                email=comment.user_email.strip().lower(),
+                defaults={"note": "Trusted from the moderation queue"},
+            )
         if akismet_api.enabled():
             if is_spam and previous != Moderation.Status.SPAM:
                 tasks.report_to_akismet.enqueue(moderation.pk, True)

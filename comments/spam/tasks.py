@@ -1,10 +1,16 @@
-"""The spam filter's slow work: telling Akismet of corrections, retraining the classifier."""
+"""The spam filter's slow work: telling Akismet of corrections, retraining the classifier,
+the daily digest of comments awaiting moderation."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
+from django.db.models import F
+from django.template import loader
+from django.urls import reverse
 from django_tasks import task
 
-from infra.tasks import retry
+from infra.tasks import email_message, queue_email, retry
 
-from . import akismet_api, training
+from . import akismet_api, conf, training
 from .models import Moderation
 
 
@@ -41,3 +47,46 @@ def report_to_akismet(moderation_id, is_spam, attempt=0):
 def retrain_classifier():
     stored = training.retrain()
     return f"trained on {stored.examples} comments ({stored.spam_examples} spam)"
+
+
+DIGEST_ROWS = 20
+
+
+def digest_recipients():
+    """SPAM_DIGEST_TO when set, else every active superuser with an email address."""
+    configured = conf.get("SPAM_DIGEST_TO")
+    if configured:
+        return [configured] if isinstance(configured, str) else list(configured)
+    users = get_user_model().objects.filter(is_active=True, is_superuser=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+@task()
+def send_moderation_digest():
+    """Mail the owner how many comments await moderation, the surest first; nothing when none
+    waits."""
+    waiting = Moderation.objects.filter(status=Moderation.Status.PENDING)
+    count = waiting.count()
+    to = digest_recipients()
+    if not count or not to:
+        return "nothing waits" if not count else "nobody to tell"
+    site = Site.objects.get_current()
+    moderations = list(
+        waiting.select_related("comment")
+        .prefetch_related("comment__content_object")
+        .order_by(F("score").desc(nulls_last=True), "-created_at")[:DIGEST_ROWS]
+    )
+    queue = reverse("admin:spam_moderation_changelist") + "?status=pending"
+    body = loader.render_to_string(
+        "spam/digest.txt",
+        {
+            "count": count,
+            "moderations": moderations,
+            "site_name": site.name,
+            "queue_url": f"https://{site.domain}{queue}",
+        },
+    )
+    subject = f"[{site.name}] {count} comment{'s' if count != 1 else ''} awaiting moderation"
+    for address in to:
+        queue_email(email_message(subject, body, [address]))
+    return f"digest of {count} for {len(to)}"

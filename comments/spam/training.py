@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import classifier, conf, features
+from . import classifier, conf, features, signals
 from .models import ClassifierModel, TrainingExample
 
 _lock = threading.Lock()
@@ -47,7 +47,7 @@ def seed_file(paths):
     """Where the seed classifier trained on `paths` is kept: named by those files and by the
     code that turns a comment into features, so a change to either trains it again."""
     digest = hashlib.sha256()
-    for path in [*paths, classifier.__file__, features.__file__]:
+    for path in [*paths, classifier.__file__, features.__file__, signals.__file__]:
         digest.update(Path(path).read_bytes())
     return Path(settings.DATA_DIR) / "cache" / f"spam-seed-{digest.hexdigest()[:16]}.json"
 
