@@ -1,5 +1,4 @@
 import json
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,13 +6,13 @@ from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect, J
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django_comments_xtd.models import XtdComment
 
 from blog.markup import render_visitor_markdown
 from blog.models import Post
+from infra.csrf import csrf_for_signed_in
 
 from . import likes, services, threads
 from .forms import CommentForm
@@ -49,26 +48,6 @@ def _form_page(request, form, post, *, status=200, refusal="", preview_html=""):
         "comments_open": PostCommentModerator(Post).is_open(post),
     }
     return render(request, "comments/preview.html", context, status=status)
-
-
-def csrf_for_signed_in(view):
-    """CSRF checks for readers who are logged in; none for anonymous readers.
-
-    Cached pages carry no per-reader token, so anonymous forms cannot have one. A forged
-    anonymous request gains nothing a visitor could not do by posting the form directly; the
-    signed form, its honeypot, rate limits and the spam filter guard those. A logged-in
-    reader's session is what a forgery would abuse, so their requests keep Django's check.
-    """
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return protected(request, *args, **kwargs)
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 @require_POST
