@@ -438,3 +438,13 @@ def test_personal_data_export_and_erase_include_the_follow():
 
 def test_the_privacy_page_mentions_follows(client):
     assert "follow" in client.get(reverse("comments:privacy")).content.decode().lower()
+
+
+def test_the_admin_index_counts_confirmed_followers(staff_client):
+    confirmed("a@example.org")
+    confirmed("b@example.org")
+    Follower.objects.create(email="c@example.org")
+    page = staff_client.get(reverse("admin:index")).content.decode()
+    assert "2 followers by email" in page
+    listing = staff_client.get(reverse("admin:followers_follower_changelist")).content.decode()
+    assert "a@example.org" in listing and "Import CSV" in listing
