@@ -18,6 +18,7 @@ from .services import normalize_email
 EMAIL_HEADERS = ("email", "email_address", "email address", "e-mail", "subscriber", "mail")
 DATE_HEADERS = (
     "date",
+    "since",
     "subscribed",
     "date_subscribed",
     "subscribed_at",
