@@ -448,3 +448,46 @@ def test_the_admin_index_counts_confirmed_followers(staff_client):
     assert "2 followers by email" in page
     listing = staff_client.get(reverse("admin:followers_follower_changelist")).content.decode()
     assert "a@example.org" in listing and "Import CSV" in listing
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"email": "a@example.org", "frequency": "hourly", "source": "post"},
+        {"email": "a@example.org", "frequency": "each", "source": "nowhere"},
+        {"email": "a\x00@example.org", "frequency": "each", "source": "post"},
+        {"email": "a@example.org" * 40, "frequency": "each", "source": "post"},
+    ],
+)
+def test_odd_follow_requests_get_a_form_back_not_an_error(client, data):
+    response = client.post(FOLLOW_URL, {"stamp": new_stamp(), **data})
+    assert response.status_code == 400
+    assert 'action="/follow/"' in response.content.decode()
+    assert not Follower.objects.exists()
+
+
+def test_reading_the_follow_address_or_a_settings_page_writes_nothing(client):
+    follower = Follower.objects.create(email="fan@example.org")
+    assert client.get(FOLLOW_URL).status_code == 405
+    bad = client.post(reverse("followers:manage", args=[follower.token]), {"frequency": "x"})
+    assert bad.status_code == 400
+    follower.refresh_from_db()
+    assert follower.state == "pending" and follower.frequency == "each"
+
+
+def test_the_announcement_list_counts_in_a_fixed_number_of_queries(staff_client):
+    from tests.queries import count_queries
+
+    url = reverse("admin:followers_announcement_changelist")
+    follower = confirmed("fan@example.org")
+
+    def announce(count):
+        for _ in range(count):
+            announcement = Announcement.objects.create(post=make_post())
+            Delivery.objects.create(follower=follower, announcement=announcement, status="sent")
+
+    announce(1)
+    one = count_queries(staff_client, url)
+    announce(30)
+    assert count_queries(staff_client, url) == one
