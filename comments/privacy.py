@@ -7,7 +7,7 @@ it: the replies under it stay where they were.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
@@ -20,7 +20,7 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Post
-from infra import pages
+from infra import pages, personal_data
 
 ANONYMOUS_NAME = "Anonymous"
 
@@ -139,6 +139,8 @@ def export_personal_data(email):
         "accounts": [_account_data(user) for user in users],
         "comments": exported_comments,
         "likes": _likes_data(users),
+        # What other apps keep about this address (following the blog by email, ...).
+        **personal_data.export_all(email),
     }
 
 
@@ -180,6 +182,7 @@ class Erasure:
     likes: int = 0
     accounts_unlinked: int = 0
     accounts_deleted: int = 0
+    other: dict = field(default_factory=dict)  # other apps' counts, e.g. {"follows": 1}
 
 
 def erase_personal_data(email, *, delete_accounts=False):
@@ -222,6 +225,7 @@ def erase_personal_data(email, *, delete_accounts=False):
                 ]
             )
         result.likes += flags.delete()[0]
+        result.other = personal_data.erase_all(email)
         result.accounts_unlinked = len(users)
         if delete_accounts:
             for user in users:

@@ -46,7 +46,9 @@ def personal_data(request):
                         request,
                         f"Erased {email}: {result.comments} comment(s) now signed "
                         f"{ANONYMOUS_NAME}, {result.likes} like(s) made anonymous, "
-                        f"{result.accounts_deleted} account(s) deleted.",
+                        f"{result.accounts_deleted} account(s) deleted"
+                        + "".join(f", {n} {name} removed" for name, n in result.other.items())
+                        + ".",
                     )
                     return redirect("comments:personal_data")
                 form.add_error("confirm_erase", "Tick this box to erase.")

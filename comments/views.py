@@ -1,25 +1,23 @@
 import json
-import urllib.parse
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import (
     Http404,
     HttpResponseBadRequest,
-    HttpResponseForbidden,
     HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Post
+from infra.csrf import csrf_for_signed_in
 from infra.markup import render_visitor_markdown
 from infra.outages import DATABASE_ERRORS, retry_after
 
@@ -57,48 +55,6 @@ def _form_page(request, form, post, *, status=200, refusal="", preview_html=""):
         "comments_open": PostCommentModerator(Post).is_open(post),
     }
     return render(request, "comments/preview.html", context, status=status)
-
-
-CROSS_SITE_REFUSAL = (
-    "This form was sent from another website, so it was not accepted. "
-    "To comment or like, use the form on this site."
-)
-
-
-def sent_from_another_site(request):
-    """The browser says the form came from another site (old clients say nothing: allowed)."""
-    if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        return True
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return False
-    if origin in settings.CSRF_TRUSTED_ORIGINS:
-        return False
-    # "null" (a sandboxed frame, a data: page) has no host and is never this site.
-    return urllib.parse.urlsplit(origin).netloc != request.get_host()
-
-
-def csrf_for_signed_in(view):
-    """CSRF checks for readers who are logged in; for anonymous readers, the browser's word.
-
-    Cached pages carry no per-reader token, so anonymous forms cannot have one. What a browser
-    says of where a form came from (Sec-Fetch-Site, Origin) still keeps another site from
-    making its visitors comment or like here; the signed form, its honeypot, rate limits and
-    the spam filter guard the rest. A logged-in reader's session is what a forgery would abuse
-    most, so their requests keep Django's check.
-    """
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    @wraps(view)
-    def checked(request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return protected(request, *args, **kwargs)
-        if sent_from_another_site(request):
-            return HttpResponseForbidden(CROSS_SITE_REFUSAL, content_type="text/plain")
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 TYPED_FIELDS = ("comment", "name", "email", "url")

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "comments.wpcom",
     "importer",
     "security",
+    "followers",
 ]
 
 MIDDLEWARE = [
@@ -260,7 +261,13 @@ else:
     CACHES["fragments"] = CACHES["pages"]
 # A request with one of these cookies is rendered for its reader alone.
 PAGE_CACHE_COOKIES = ("sessionid", "csrftoken", "comment_author", "reader", "messages")
-PAGE_CACHE_SKIP_PATHS = ("/admin/", "/accounts/", "/privacy/personal-data/", "/healthz")
+PAGE_CACHE_SKIP_PATHS = (
+    "/admin/",
+    "/accounts/",
+    "/privacy/personal-data/",
+    "/healthz",
+    "/follow/",  # a follower's own pages show their address
+)
 # Part of every page-cache key: a deploy renders every page anew (config/release.py).
 RELEASE = release.release(BASE_DIR, os.environ.get("DJANGO_RELEASE", ""), DEBUG)
 
@@ -456,6 +463,22 @@ TASKS_RETRY_DELAYS = [
 ]
 # A task still "running" this long after it started was left by a worker that died: run it again.
 TASKS_STALE_SECONDS = env_int("TASKS_STALE_SECONDS", 600)
+
+# Followers (followers/): readers who get new posts by email.
+FOLLOWERS_BATCH_SIZE = env_int("FOLLOWERS_BATCH_SIZE", 100)  # mails per task
+FOLLOWERS_PER_SECOND = env_int("FOLLOWERS_PER_SECOND", 20)  # at most; 0: as fast as SMTP goes
+FOLLOWERS_HARD_BOUNCE_LIMIT = env_int("FOLLOWERS_HARD_BOUNCE_LIMIT", 3)  # 5xx refusals in a row
+# Posts that went live longer ago than this are never announced (an import of old posts).
+FOLLOWERS_ANNOUNCE_WITHIN_HOURS = env_int("FOLLOWERS_ANNOUNCE_WITHIN_HOURS", 48)
+FOLLOWERS_DIGEST_WEEKDAY = env_int("FOLLOWERS_DIGEST_WEEKDAY", 0)  # 0: Monday, 00:00 local
+FOLLOWERS_CONFIRM_RESEND_MINUTES = env_int("FOLLOWERS_CONFIRM_RESEND_MINUTES", 60)
+FOLLOWERS_RATE_LIMIT_PER_IP = env_int("FOLLOWERS_RATE_LIMIT_PER_IP", 5)
+FOLLOWERS_RATE_LIMIT_PER_EMAIL = env_int("FOLLOWERS_RATE_LIMIT_PER_EMAIL", 3)
+FOLLOWERS_RATE_LIMIT_WINDOW = env_int("FOLLOWERS_RATE_LIMIT_WINDOW", 3600)  # seconds
+FOLLOWERS_MIN_SUBMIT_SECONDS = env_int("FOLLOWERS_MIN_SUBMIT_SECONDS", 2)
+FOLLOWERS_FORM_MAX_AGE_HOURS = env_int("FOLLOWERS_FORM_MAX_AGE_HOURS", 24)
+# A mail "sending" this long was left by a dead worker: it goes again.
+FOLLOWERS_SENDING_STALE_SECONDS = env_int("FOLLOWERS_SENDING_STALE_SECONDS", 300)
 
 # Mail: console by default; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "blog@localhost")

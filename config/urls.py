@@ -30,6 +30,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("security/", include("security.urls")),
+    path("follow/", include("followers.urls")),
     path("", include("blog.urls")),
 ]
 

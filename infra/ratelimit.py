@@ -16,6 +16,8 @@ def over_limit(bucket, value, limit, window, *, when_unknown=False):
     When the cache cannot count, `when_unknown` is the answer: False where refusing would lose
     what a person wrote (a comment), True where nothing is lost (a report, a like).
     """
+    if not limit or not value:
+        return False  # no limit set, or nothing to count by
     digest = hashlib.sha256(str(value).lower().encode()).hexdigest()[:32]
     key = f"rate:{bucket}:{digest}:{int(time.time() // window)}"
     try:

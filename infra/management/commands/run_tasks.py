@@ -2,7 +2,8 @@
 
 At start and every minute (sooner when TASKS_STALE_SECONDS is shorter), tasks still "running"
 TASKS_STALE_SECONDS after they started go back to the queue: their worker was killed or its
-machine restarted.
+machine restarted; and the jobs apps registered in infra.periodic run (the followers' sweep:
+posts that went live, weekly digests).
 """
 
 import threading
@@ -11,12 +12,15 @@ from django.conf import settings
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Command as WorkerCommand
 
+from infra import periodic
 from infra.tasks import requeue_stale
 
 
 def _requeue_now():
     try:
-        return requeue_stale()
+        requeued = requeue_stale()
+        periodic.run_all()  # the apps' minute jobs (e.g. followers: posts that went live)
+        return requeued
     finally:
         connections.close_all()
 
