@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django_comments_xtd.models import XtdComment
 
-from comments.views import CROSS_SITE_REFUSAL
+from infra.csrf import CROSS_SITE_REFUSAL
 from tests.comment_helpers import POST_URL, comment_data
 from tests.factories import make_post
 from tests.test_likes import JSON, like_post_url
