@@ -140,6 +140,8 @@ def test_no_inline_style_or_script_in_our_templates():
         *root.joinpath("templates").rglob("*.html"),
         *root.joinpath("static/js").rglob("*.js"),
     ]:
+        if "email" in path.relative_to(root).parts:
+            continue  # mail is read in mail clients, not under the site's policy; CSS is inlined
         text = path.read_text()
         for needle in ("style=", "<style", " onclick=", " onload=", " onsubmit=", "javascript:"):
             if needle in text:

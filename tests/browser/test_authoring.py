@@ -68,7 +68,7 @@ def test_author_approves_a_held_comment(author_page, new_context, seed, settings
     page.goto(reverse("admin:spam_moderation_changelist") + "?status=pending")
     row = page.locator("#result_list tbody tr", has_text="Thank you, I will look for it.")
     assert "carla@example.com" in row.inner_text()
-    row.get_by_role("button", name="Approve").click()
+    row.get_by_role("button", name="Approve", exact=True).click()
     page.locator(".messagelist .success, .messagelist .info").first.wait_for()
     assert XtdComment.objects.get(user_email="carla@example.com").is_public
 
