@@ -128,6 +128,22 @@ def test_a_redis_that_hangs_costs_each_call_its_socket_timeout_until_the_breaker
 
 
 @needs_redis
+def test_a_trial_call_that_redis_answers_with_an_error_closes_the_breaker(redis_proxy):
+    cache = breaker_cache(redis_proxy, breaker_open=0.2)
+    redis_proxy.refuse()
+    for _ in range(3):
+        with pytest.raises(Exception):  # noqa: B017 (redis' own error)
+            cache.get("film")
+    assert cache.breaker.is_open
+    redis_proxy.pass_()
+    time.sleep(0.3)
+    with pytest.raises(ValueError):  # Redis answered: the key is not there to increment
+        cache.incr("no-such-counter")
+    assert not cache.breaker.is_open
+    assert cache.get("film", "none") == "none"
+
+
+@needs_redis
 def test_writes_lost_while_redis_was_away_are_made_good_once_it_answers(redis_proxy, monkeypatch):
     from infra import cachebreaker
 

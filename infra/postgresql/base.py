@@ -21,8 +21,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
             )
         try:
             connection = super().get_new_connection(conn_params)
-        except self.Database.OperationalError:
-            breaker.failed()
+        except Exception:
+            breaker.failed()  # a trial that fails in any way must not leave the breaker stuck
             raise
         breaker.succeeded()
         return connection
