@@ -372,7 +372,7 @@ def redis_site():
 
 
 @pytest.mark.live
-@pytest.mark.parametrize("fault", ["hang", "refuse"])
+@pytest.mark.parametrize("fault", ["hang", "refuse", "cut"])
 def test_with_redis_failing_readers_get_pages_and_comments_are_stored(redis_site, fault):
     site, proxy = redis_site
     proxy.pass_()
@@ -480,5 +480,18 @@ def test_with_postgres_hanging_cached_pages_are_served_and_the_rest_is_503_at_on
             )
             wait_until(lambda: fetch(site, "/healthz")[0].status_code == 200, 30, "/healthz 200")
             assert stored(site, text) == 0  # nothing half-written
+
+            # A database that refuses (stopped, restarting) or cuts replies: the same answers.
+            for fault in ("refuse", "cut"):
+                getattr(proxy, fault)()
+                try:
+                    other, seconds = fetch(site, f"/documentaries/?{fault}")
+                    assert other.status_code == 503 and seconds < PAGE_BOUND
+                    assert int(other.headers["Retry-After"]) > 0
+                finally:
+                    proxy.pass_()
+                wait_until(
+                    lambda: fetch(site, "/documentaries/")[0].status_code == 200, 30, "pages"
+                )
     finally:
         site.remove()
