@@ -200,6 +200,56 @@ def test_a_comment_that_meets_a_database_outage_comes_back_with_its_text(client,
     assert XtdComment.objects.get().comment == text
 
 
+@needs_redis
+@pytest.mark.django_db
+def test_a_like_that_meets_a_cache_outage_is_a_503_not_a_500(client, settings, redis_proxy):
+    from tests.test_likes import JSON, like_post_url
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "infra.cachebreaker.BreakerRedisCache",
+            "LOCATION": f"redis://{redis_proxy.address}/15",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+    post = make_post("Grizzly Man")
+    redis_proxy.refuse()
+    # The like limit is counted in the cache, and comments/likes.py lets its error through.
+    response = client.post(like_post_url(post), **JSON)
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_with_the_cache_refusing_middlewares_that_ask_it_do_not_fail(client, settings, redis_proxy):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "infra.cachebreaker.BreakerRedisCache",
+            "LOCATION": f"redis://{redis_proxy.address}/15",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+    make_post("Grizzly Man")
+    redis_proxy.refuse()
+    # The old-addresses redirects ask a cached flag on "/?…" and on every 404.
+    assert client.get("/?utm_source=newsletter").status_code == 200
+    assert client.get("/no-such-page/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_with_the_database_away_middlewares_that_ask_it_do_not_fail(client):
+    def database_gone(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with connection.execute_wrapper(database_gone):
+        for path in ("/?p=12", "/2011/01/01/an-old-address/"):
+            response = client.get(path)
+            assert response.status_code == 503, path
+
+
 @pytest.mark.django_db
 def test_a_page_that_meets_a_database_outage_is_a_plain_503(client):
     post = make_post("Grizzly Man")
