@@ -8,6 +8,7 @@ to be visible to everyone.
 
 import re
 
+from django.db import DatabaseError
 from django.http import HttpResponsePermanentRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.encoding import iri_to_uri
@@ -92,6 +93,14 @@ def redirect_for_query(query):
     return None
 
 
+def _unless_database_away(lookup, argument):
+    """A middleware's error is a 500 for the reader: no redirect while the database is away."""
+    try:
+        return lookup(argument)
+    except DatabaseError:
+        return None
+
+
 class WordPressRedirectMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -100,7 +109,7 @@ class WordPressRedirectMiddleware:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         if request.path == "/" and request.GET and has_old_addresses():
-            url = redirect_for_query(request.GET)
+            url = _unless_database_away(redirect_for_query, request.GET)
             if url:
                 return HttpResponsePermanentRedirect(iri_to_uri(url))
         response = self.get_response(request)
@@ -112,8 +121,8 @@ class WordPressRedirectMiddleware:
             and has_old_addresses()
         ):
             path = request.path if request.path.endswith("/") else request.path + "/"
-            url = redirect_for_path(request.path) or (
-                redirect_for_path(path) if path != request.path else None
+            url = _unless_database_away(redirect_for_path, request.path) or (
+                _unless_database_away(redirect_for_path, path) if path != request.path else None
             )
             if url:
                 return HttpResponsePermanentRedirect(iri_to_uri(url))

@@ -129,20 +129,26 @@ def _after_lost_writes():
             logger.warning("A hook after lost cache writes failed", exc_info=True)
 
 
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
 def _guarded(method, writes=False):
     @functools.wraps(method)
     def call(self, *args, **kwargs):
-        try:
-            if not self.breaker.allow():
-                raise CacheUnavailable(f"the cache {self.breaker.name} is not asked for a while")
-            try:
-                result = method(self, *args, **kwargs)
-            except (RedisConnectionError, RedisTimeoutError, OSError):
-                self.breaker.failed()
-                raise
-        except (RedisConnectionError, RedisTimeoutError, OSError):
+        if not self.breaker.allow():
             if writes:
                 self.breaker.lost_write()
+            raise CacheUnavailable(f"the cache {self.breaker.name} is not asked for a while")
+        try:
+            result = method(self, *args, **kwargs)
+        except UNREACHABLE:
+            self.breaker.failed()
+            if writes:
+                self.breaker.lost_write()
+            raise
+        except Exception:
+            # Redis answered, with an error of its own (out of memory, say): it is reachable.
+            self.breaker.succeeded()
             raise
         self.breaker.succeeded()
         if self.breaker.take_lost_writes():

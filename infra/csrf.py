@@ -22,8 +22,11 @@ def sent_from_another_site(request):
         return False
     if origin in settings.CSRF_TRUSTED_ORIGINS:
         return False
-    # "null" (a sandboxed frame, a data: page) has no host and is never this site.
-    return urllib.parse.urlsplit(origin).netloc != request.get_host()
+    # "null" (a sandboxed frame, a data: page) has no host and is never this site. Ports are
+    # not compared: a proxy may pass the host without it (nginx's $host), and another port of
+    # this host is the same site to a browser as well.
+    ours = urllib.parse.urlsplit(f"//{request.get_host()}").hostname
+    return urllib.parse.urlsplit(origin).hostname != ours
 
 
 def csrf_for_signed_in(view):

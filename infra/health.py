@@ -18,7 +18,7 @@ import time
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -33,14 +33,11 @@ PROBE_KEY = "healthz"
 
 
 def database_answers():
-    try:
-        with dbwatch.watching(), connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
-    finally:
-        # A connection of its own each time: a few milliseconds, and none is left open that
-        # would outlive a failover or keep a database from being dropped.
-        connection.close()
+    # A connection of its own each time (closed after each check): a few milliseconds, and none
+    # is left open that would outlive a failover or keep a database from being dropped.
+    with dbwatch.watching(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone() == (1,)
 
 
 def caches_answer():
@@ -84,6 +81,10 @@ class Probe:
             except Exception:  # noqa: BLE001 (any failure means: this part is down)
                 logger.warning("Health check: %s did not answer", self.name, exc_info=True)
                 answer["ok"] = False
+            finally:
+                # Nothing this thread opened on the way (a hook after lost cache writes may
+                # query) stays open between checks.
+                connections.close_all()
             with self._lock:
                 self._busy = False
             answer["done"].set()

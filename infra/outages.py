@@ -1,5 +1,7 @@
 """A service that is down answers readers a plain 503 with Retry-After, never a 500.
 
+(The cache, too, where a caller lets its error through.)
+
 The database gone or silent (django.db's OperationalError or InterfaceError, bounded by
 infra.dbwatch and the connection settings): "back in a moment". Media storage that does not
 answer (botocore's errors) when something is uploaded: the upload is refused with a message and
@@ -28,7 +30,18 @@ try:
 except ImportError:  # pragma: no cover (boto is installed with django-storages[s3])
     STORAGE_ERRORS = ()
 
+try:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    # Callers treat the cache as optional; one that does not (an error escaping to here) must
+    # still not become a 500. CacheUnavailable (infra.cachebreaker) is a ConnectionError.
+    CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
+except ImportError:  # pragma: no cover (redis is a dependency)
+    CACHE_ERRORS = ()
+
 DATABASE_DOWN = "The site cannot reach its database right now. Nothing you sent was saved."
+CACHE_DOWN = "A part of the site is not answering right now, so this was not saved."
 STORAGE_DOWN = (
     "The media storage is not answering, so the file could not be stored. "
     "Nothing was saved: please send it again in a moment."
@@ -64,6 +77,11 @@ class OutageMiddleware:
                 "Database outage: %s %s answered 503 (%s)", request.method, request.path, exception
             )
             return unavailable(DATABASE_DOWN)
+        if CACHE_ERRORS and isinstance(exception, CACHE_ERRORS):
+            logger.warning(
+                "Cache outage: %s %s answered 503 (%s)", request.method, request.path, exception
+            )
+            return unavailable(CACHE_DOWN)
         if STORAGE_ERRORS and isinstance(exception, STORAGE_ERRORS):
             logger.warning(
                 "Storage outage: %s %s answered 503 (%s)", request.method, request.path, exception

@@ -40,6 +40,7 @@ SAME_SITE = [
     {"HTTP_SEC_FETCH_SITE": "same-origin"},
     {"HTTP_SEC_FETCH_SITE": "none"},  # typed in the address bar, a bookmark
     {"HTTP_ORIGIN": "http://testserver"},
+    {"HTTP_ORIGIN": "https://testserver:8443"},  # behind a proxy that passes the host alone
 ]
 
 

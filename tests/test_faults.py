@@ -128,6 +128,22 @@ def test_a_redis_that_hangs_costs_each_call_its_socket_timeout_until_the_breaker
 
 
 @needs_redis
+def test_a_trial_call_that_redis_answers_with_an_error_closes_the_breaker(redis_proxy):
+    cache = breaker_cache(redis_proxy, breaker_open=0.2)
+    redis_proxy.refuse()
+    for _ in range(3):
+        with pytest.raises(Exception):  # noqa: B017 (redis' own error)
+            cache.get("film")
+    assert cache.breaker.is_open
+    redis_proxy.pass_()
+    time.sleep(0.3)
+    with pytest.raises(ValueError):  # Redis answered: the key is not there to increment
+        cache.incr("no-such-counter")
+    assert not cache.breaker.is_open
+    assert cache.get("film", "none") == "none"
+
+
+@needs_redis
 def test_writes_lost_while_redis_was_away_are_made_good_once_it_answers(redis_proxy, monkeypatch):
     from infra import cachebreaker
 
@@ -182,6 +198,56 @@ def test_a_comment_that_meets_a_database_outage_comes_back_with_its_text(client,
     )
     assert again.status_code == 302
     assert XtdComment.objects.get().comment == text
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_a_like_that_meets_a_cache_outage_is_a_503_not_a_500(client, settings, redis_proxy):
+    from tests.test_likes import JSON, like_post_url
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "infra.cachebreaker.BreakerRedisCache",
+            "LOCATION": f"redis://{redis_proxy.address}/15",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+    post = make_post("Grizzly Man")
+    redis_proxy.refuse()
+    # The like limit is counted in the cache, and comments/likes.py lets its error through.
+    response = client.post(like_post_url(post), **JSON)
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_with_the_cache_refusing_middlewares_that_ask_it_do_not_fail(client, settings, redis_proxy):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "infra.cachebreaker.BreakerRedisCache",
+            "LOCATION": f"redis://{redis_proxy.address}/15",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+    make_post("Grizzly Man")
+    redis_proxy.refuse()
+    # The old-addresses redirects ask a cached flag on "/?…" and on every 404.
+    assert client.get("/?utm_source=newsletter").status_code == 200
+    assert client.get("/no-such-page/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_with_the_database_away_middlewares_that_ask_it_do_not_fail(client):
+    def database_gone(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with connection.execute_wrapper(database_gone):
+        for path in ("/?p=12", "/2011/01/01/an-old-address/"):
+            response = client.get(path)
+            assert response.status_code == 503, path
 
 
 @pytest.mark.django_db
@@ -356,7 +422,7 @@ def redis_site():
 
 
 @pytest.mark.live
-@pytest.mark.parametrize("fault", ["hang", "refuse"])
+@pytest.mark.parametrize("fault", ["hang", "refuse", "cut"])
 def test_with_redis_failing_readers_get_pages_and_comments_are_stored(redis_site, fault):
     site, proxy = redis_site
     proxy.pass_()
@@ -410,8 +476,12 @@ def test_after_postgres_failed_to_answer_connecting_fails_at_once_for_a_while():
                 faulty.ensure_connection()
             assert time.monotonic() - first < 0.1  # the breaker is open: not even tried
             proxy.pass_()
+            # After the pause a connect is tried in the background; then requests connect again.
             time.sleep(float(os.environ.get("DATABASE_BREAKER_OPEN") or 3.0))
-            faulty.ensure_connection()  # one trial after the pause, and it works
+            with pytest.raises(OperationalError):
+                faulty.ensure_connection()  # still refused at once, the trial runs meanwhile
+            wait_until(lambda: not dbwatch.breaker().is_open, 10, "the trial connect")
+            faulty.ensure_connection()
         finally:
             dbwatch.breaker().succeeded()
             faulty.close()
@@ -464,5 +534,18 @@ def test_with_postgres_hanging_cached_pages_are_served_and_the_rest_is_503_at_on
             )
             wait_until(lambda: fetch(site, "/healthz")[0].status_code == 200, 30, "/healthz 200")
             assert stored(site, text) == 0  # nothing half-written
+
+            # A database that refuses (stopped, restarting) or cuts replies: the same answers.
+            for fault in ("refuse", "cut"):
+                getattr(proxy, fault)()
+                try:
+                    other, seconds = fetch(site, f"/documentaries/?{fault}")
+                    assert other.status_code == 503 and seconds < PAGE_BOUND
+                    assert int(other.headers["Retry-After"]) > 0
+                finally:
+                    proxy.pass_()
+                wait_until(
+                    lambda: fetch(site, "/documentaries/")[0].status_code == 200, 30, "pages"
+                )
     finally:
         site.remove()
