@@ -39,6 +39,7 @@ ALL_OFF = {
     "SPAM_DISALLOWED_TERMS": False,
     "SPAM_DUPLICATE_DAYS": 0,
     "SPAM_CLASSIFIER_HOLD": None,
+    "SPAM_SIGNALS": False,
     "SPAM_FIRST_COMMENT_HOLD": False,
     "AKISMET_API_KEY": "",
 }

@@ -182,6 +182,8 @@ def check_signals(sub):
     email or link, a business for a name, spun text, a pitch with a messenger contact, an offer
     in Chinese or Russian, text copied from the post. Holds; with the classifier all but
     certain, files as spam (`pipeline.evaluate`)."""
+    if not conf.get("SPAM_SIGNALS"):
+        return None
     sources = [sub.context.body] if sub.context is not None and sub.context.body else []
     found = signals.read(
         sub.text,

@@ -15,6 +15,8 @@ DEFAULTS = {
     # Comments with more links than this are held (WordPress's default is 2); None = off.
     "SPAM_MAX_LINKS": 2,
     "SPAM_DISALLOWED_TERMS": True,
+    # The signals a person reads (signals.py: a commercial website, a business for a name...).
+    "SPAM_SIGNALS": True,
     # The same text by the same person on the same post within this many days is refused.
     "SPAM_DUPLICATE_DAYS": 30,
     # Classifier spam probability from which a comment is held; None = off. From

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .features import find_links, is_reference, plain_text, split_link, tokens
+from .features import find_links, is_reference, plain_text, split_link, tokens, without_links
 
 
 def _words(text):
@@ -280,21 +280,21 @@ def foreign_offer(text):
 
 
 _SHINGLE = 8
+_COPIED_SHARE = 0.8
+
+
+def _shingles(text):
+    words = re.findall(r"\w+", plain_text(without_links(text)))
+    return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
 
 
 def copied_from(text, sources):
-    """Whether `text` repeats eight words in a row of any of `sources` (the post, other
-    comments) and adds little of its own."""
-    said = re.findall(r"\w+", plain_text(text))
-    if len(said) < _SHINGLE:
+    """Whether `text` is mostly a copy of one of `sources` (the post, other comments): at
+    least eight words in a row, and four in five of its runs of eight words found there."""
+    mine = _shingles(text)
+    if not mine:
         return False
-    mine = {tuple(said[i : i + _SHINGLE]) for i in range(len(said) - _SHINGLE + 1)}
-    for source in sources:
-        words = re.findall(r"\w+", plain_text(source))
-        theirs = {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
-        if len(mine & theirs) * 2 >= len(mine):
-            return True
-    return False
+    return any(len(mine & _shingles(source)) >= _COPIED_SHARE * len(mine) for source in sources)
 
 
 # Each signal in the queue's words.
