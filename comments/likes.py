@@ -43,25 +43,29 @@ def like_count(post=None, comment=None):
 
 
 def like(request, visitor, *, post=None, comment=None):
-    """Count one like of `post` or `comment` by this reader, never two."""
+    """Count one like of `post` or `comment` by this reader, never two.
+
+    An anonymous reader's address is counted before the transaction: no call to the cache
+    runs inside it."""
     target = {"post": post} if post is not None else {"comment": comment}
+    anonymous = not request.user.is_authenticated
+    if anonymous and Like.objects.filter(visitor=visitor, **target).exists():
+        return LikeResult(counted=False, count=like_count(**target))
+    target_key = f"p{post.pk}" if post is not None else f"c{comment.pk}"
+    if anonymous and not _address_allows(request, target_key):
+        return LikeResult(counted=False, count=like_count(**target), limited=True)
     created = False
-    limited = False
     try:
-        with transaction.atomic():  # one row: its receiver moves the page version
-            if request.user.is_authenticated and comment is not None:
+        with transaction.atomic():  # one row: its receiver moves the page version on commit
+            if anonymous:
+                Like.objects.create(visitor=visitor, **target)
+                created = True
+            elif comment is not None:
                 _flag, created = CommentFlag.objects.get_or_create(
                     comment=comment, user=request.user, flag=LIKEDIT_FLAG
                 )
-            elif request.user.is_authenticated:
-                _like, created = Like.objects.get_or_create(user=request.user, **target)
-            elif Like.objects.filter(visitor=visitor, **target).exists():
-                created = False
-            elif _address_allows(request, f"p{post.pk}" if post is not None else f"c{comment.pk}"):
-                Like.objects.create(visitor=visitor, **target)
-                created = True
             else:
-                limited = True
+                _like, created = Like.objects.get_or_create(user=request.user, **target)
     except IntegrityError:  # the same reader's two clicks raced each other
         created = False
-    return LikeResult(counted=created, count=like_count(**target), limited=limited)
+    return LikeResult(counted=created, count=like_count(**target))
