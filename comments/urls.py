@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.urls import path, re_path
 
 from blog import converters  # noqa: F401  (registers <yyyy:>, <dd:> and <uslug:>)
 
-from . import account_views, feeds, privacy_views, views
+from . import account_views, feeds, privacy_views, stock_xtd, views
 
 app_name = "comments"
 
@@ -35,3 +36,7 @@ urlpatterns = [
     # The site owner's export and erasure of a commenter's data.
     path("privacy/personal-data/", privacy_views.personal_data, name="personal_data"),
 ]
+
+if settings.BENCH_STOCK_XTD:
+    # The yardstick `manage.py bench` measures the comment section against (comments.stock_xtd).
+    urlpatterns.append(path("bench/stock-xtd/<int:pk>/", stock_xtd.page, name="stock_xtd"))

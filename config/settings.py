@@ -441,6 +441,8 @@ SPAM_RATE_LIMIT_PER_IP = env_int("SPAM_RATE_LIMIT_PER_IP", 5)
 SPAM_RATE_LIMIT_PER_EMAIL = env_int("SPAM_RATE_LIMIT_PER_EMAIL", 5)
 SPAM_RATE_LIMIT_WINDOW = env_int("SPAM_RATE_LIMIT_WINDOW", 600)  # seconds
 # Behind a proxy: the header it sets with the client's address (e.g. X-Forwarded-For).
+# Only for `manage.py bench`: serve a stock django-comments-xtd page to measure against.
+BENCH_STOCK_XTD = env_bool("BENCH_STOCK_XTD")
 # Behind a proxy: the header that carries the client's address (infra.clients).
 CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "")
 SPAM_MAX_LINKS = env_int("SPAM_MAX_LINKS", 2)

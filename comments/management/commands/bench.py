@@ -183,6 +183,7 @@ class Command(BaseCommand):
             SPAM_RATE_LIMIT_PER_IP="1000000",
             SPAM_RATE_LIMIT_PER_EMAIL="1000000",
             SPAM_DUPLICATE_DAYS="0",
+            BENCH_STOCK_XTD="1",
         )
         manage = [sys.executable, str(base_dir / "manage.py")]
 
@@ -305,6 +306,11 @@ class Command(BaseCommand):
             for each in (forget or [None, None])
         ]
         cached = benchmarks.cpu_per_request(pid, url, 50)
+        stock = None
+        if forget:  # this checkout also serves the stock django-comments-xtd page (BENCH_STOCK_XTD)
+            pk = re.search(r"/comments/likes/post/(\d+)/", benchmarks.get(url)).group(1)
+            stock_url = f"http://127.0.0.1:{port}/bench/stock-xtd/{pk}/"
+            stock = benchmarks.cpu_per_request(pid, stock_url, 10, headers={"Cookie": "reader=b"})
         page = benchmarks.get(url).encode()
         proxy_port, static_port = free_port(), free_port()
         front = static = None
@@ -332,6 +338,7 @@ class Command(BaseCommand):
             "fresh": fresh,
             "cold": cold,
             "cached": cached,
+            "stock": stock,
             "front": front,
             "front_many": front_many,
             "static": static,
@@ -358,17 +365,26 @@ class Command(BaseCommand):
         self.stdout.write(
             "(commenter: a reader with a cookie of ours, the page's kept parts in place; after a"
             " comment: an anonymous page rendered after a write moved the content version;"
-            " cold: the posts' version moved too, nothing kept)"
+            " cold: the posts' version moved too, nothing kept; stock xtd: a post with"
+            " django-comments-xtd's render_xtdcomment_tree, nothing cached)"
         )
         self.stdout.write(
             f"{'comments':>9} {'commenter':>10} {'after a comment':>16} {'cold':>8}"
-            f" {'page cache hit':>15}"
+            f" {'page cache hit':>15} {'stock xtd':>10}"
         )
         for part in parts:
+            stock = f"{part['stock']:>10.1f}" if part["stock"] else f"{'-':>10}"
             self.stdout.write(
                 f"{part['count']:>9} {part['fresh']:>10.1f} {part['cold'][0]:>16.1f}"
-                f" {part['cold'][1]:>8.1f} {part['cached']:>15.2f}"
+                f" {part['cold'][1]:>8.1f} {part['cached']:>15.2f} {stock}"
             )
+        for part in parts:
+            if part["stock"]:
+                after, cold = (value / part["stock"] for value in part["cold"])
+                self.stdout.write(
+                    f"  {part['count']} comments, against stock xtd: after a comment "
+                    f"{after:.2f}, cold {cold:.2f}"
+                )
         fronted = [part for part in parts if part["front"]]
         if fronted:
             self.stdout.write("")
