@@ -2,9 +2,9 @@
 
 Authors write and edit their own posts (PostAdmin limits them to those) and may create the
 documentaries, people and services a review needs. Editors may do everything with posts,
-reviews and comments, moderation included. Permissions are looked up by app label, so apps
-that are not installed (or not migrated yet) are simply skipped; the post_migrate handler in
-BlogConfig runs this again after every migrate, when all permissions exist.
+reviews and comments, moderation included. blog/ names its own models; each app built on it
+names its own with `grant()` when it is ready, so blog/ never names them. The post_migrate
+handler in BlogConfig runs this again after every migrate, when all permissions exist.
 """
 
 from django.db.models import Q
@@ -21,17 +21,19 @@ AUTHOR_PERMISSIONS = {
         "challenge": ["view"],
         "revision": ["view"],
     },
-    "reviews": {
-        "review": ["add", "change", "delete", "view"],
-        "documentary": ["add", "change", "view"],
-        "person": ["add", "view"],
-        "company": ["add", "view"],
-        "streamingservice": ["add", "view"],
-    },
 }
-# Every permission of these apps; comment moderation lives in the last four.
-EDITOR_APPS = ["blog", "reviews", "django_comments", "django_comments_xtd", "blog_comments", "spam"]
+# Every permission of these apps goes to editors.
+EDITOR_APPS = ["blog"]
 EDITOR_EXTRA = {"auth": {"user": ["view"]}}  # to choose a post's author
+
+
+def grant(app_label, *, author=None, editor=True):
+    """What authors may do with the models of `app_label` ({model: [actions]}), and whether
+    editors get every permission of it. Called by apps built on blog/ when they are ready."""
+    if author:
+        AUTHOR_PERMISSIONS[app_label] = author
+    if editor and app_label not in EDITOR_APPS:
+        EDITOR_APPS.append(app_label)
 
 
 def _permission_filter(spec):

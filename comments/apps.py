@@ -14,7 +14,11 @@ class CommentsConfig(AppConfig):
 
         # Comment sections show these (the login providers on the form among them); posting
         # and liking move the page versions themselves (infra.pages.changing).
-        from blog import hooks
+        from blog import groups, hooks
+
+        # Editors moderate: every permission of the comment apps, xtd's and ours.
+        for label in ("django_comments", "django_comments_xtd", self.label):
+            groups.grant(label)
         from infra import pages
 
         from . import receivers  # noqa: F401  (followers hear of comments published later)

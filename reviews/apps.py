@@ -6,11 +6,22 @@ class ReviewsConfig(AppConfig):
     name = "reviews"
 
     def ready(self):
-        from blog import revisions
+        from blog import groups, revisions
 
         from .revisions import restore_review, snapshot_review
 
         revisions.register("review", snapshot_review, restore_review)
+        # Authors may add what a review needs; editors may do everything here.
+        groups.grant(
+            self.label,
+            author={
+                "review": ["add", "change", "delete", "view"],
+                "documentary": ["add", "change", "view"],
+                "person": ["add", "view"],
+                "company": ["add", "view"],
+                "streamingservice": ["add", "view"],
+            },
+        )
 
         from infra import pages
 

@@ -8,4 +8,8 @@ class SpamConfig(AppConfig):
     verbose_name = "Spam moderation"
 
     def ready(self):
+        from blog import groups
+
         from . import receivers  # noqa: F401  (connects the signal that records decisions)
+
+        groups.grant(self.label)  # editors moderate
