@@ -145,12 +145,20 @@ def comment_count(page_url):
     return int(shown.group(1)) if shown else 0
 
 
-def commenters_at_once(base, page_url, commenters, total):
+def stored_comments(database):
+    """Comment rows in the bench's SQLite file, whatever their state."""
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT COUNT(*) FROM django_comments").fetchone()[0]
+
+
+def commenters_at_once(base, page_url, commenters, total, database):
     """`commenters` readers who keep posting (each comment published at once) until `total`
     comments were sent; each POST is timed with the GET of the page it redirects to, with the
     reader's cookies (remembered name and session), as a browser does. Returns the figures,
     with how many comments were accepted and how many of those the thread shows."""
-    before = comment_count(page_url)
+    before, rows_before = comment_count(page_url), stored_comments(database)
     fields = form_fields(get(page_url))
     latencies = []
     failures = []
@@ -196,12 +204,14 @@ def commenters_at_once(base, page_url, commenters, total):
     elapsed = time.perf_counter() - started
     figures = _posting_figures(0.0, latencies) if latencies else {"p50": 0, "p99": 0, "count": 0}
     shown = comment_count(page_url) - before
+    stored = stored_comments(database) - rows_before
     return {
         **figures,
         "accepted": len(latencies),
         "failed": len(failures),
+        "stored": stored,
         "shown": shown,
-        "lost": len(latencies) - shown,
+        "lost": len(latencies) - stored,
         "seconds": elapsed,
         "first_failure": failures[0] if failures else "",
     }
