@@ -16,7 +16,6 @@ from infra.links import absolute_url
 from infra.tasks import email_message
 
 TOKEN_MARK = "FOLLOWER-TOKEN-MARK"  # noqa: S105 (a placeholder, not a secret)
-_inliner = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 
 
 def follower_links(token):
@@ -119,7 +118,12 @@ class Rendered:
 def _render(name, subject, context):
     context = _context(**follower_links(TOKEN_MARK), **context)
     text = render_to_string(f"followers/email/{name}.txt", context)
-    html = _inliner.inline(render_to_string(f"followers/email/{name}.html", context))
+    # The stylesheet is a file of its own (pages' templates carry no inline CSS); css-inline
+    # writes it into the elements' style attributes, as mail clients need.
+    inliner = css_inline.CSSInliner(
+        extra_css=render_to_string("followers/email/mail.css"), load_remote_stylesheets=False
+    )
+    html = inliner.inline(render_to_string(f"followers/email/{name}.html", context))
     return Rendered(subject, text, html)
 
 

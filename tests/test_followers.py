@@ -491,3 +491,12 @@ def test_the_announcement_list_counts_in_a_fixed_number_of_queries(staff_client)
     one = count_queries(staff_client, url)
     announce(30)
     assert count_queries(staff_client, url) == one
+
+
+def test_the_box_beside_the_comment_form_is_its_own_form():
+    from django.template import Context, Template
+
+    html = Template('{% load follow_tags %}{% follow_form "comment" %}').render(Context())
+    assert "Notify me of new posts by email" in html
+    assert 'action="/follow/"' in html and 'value="comment"' in html
+    assert "csrfmiddlewaretoken" not in html

@@ -8,6 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from followers.models import Follower
+from tests.browser.checks import assert_accessible, horizontal_overflow
 from tests.smtp_servers import free_port
 from tests.task_helpers import run_tasks
 
@@ -62,9 +63,28 @@ def test_follow_from_a_cached_page_without_javascript_and_confirm(new_context, s
     (message,) = inbox.messages
     text = message.get_body(("plain",)).get_content()
     link = re.search(r"https?://\S+/follow/confirm/\S+/", text).group(0)
+    # axe needs JavaScript: the confirmation page is checked in a browser that runs it.
+    checker = new_context().new_page()
+    checker.goto(link)
+    assert_accessible(checker)
     page.goto(link)
     assert Follower.objects.get().state == "pending"  # opening the link changes nothing
     page.get_by_role("button", name="Yes, follow").click()
     assert page.get_by_role("heading", name=re.compile("You follow")).is_visible()
     follower = Follower.objects.get()
     assert follower.state == "confirmed" and follower.frequency == "weekly"
+
+
+def test_the_follow_form_fits_a_phone_and_keeps_what_was_typed(new_context, seed, settings):
+    from tests.browser.conftest import PHONE
+
+    settings.FOLLOWERS_MIN_SUBMIT_SECONDS = 0
+    page = new_context(viewport=PHONE).new_page()
+    page.goto("/")
+    assert not horizontal_overflow(page)
+    assert_accessible(page)
+    box = page.locator(".follow-box")
+    box.get_by_label("Email").fill("not an address")
+    box.get_by_role("button", name="Follow").click()
+    assert page.get_by_label("Email").input_value() == "not an address"
+    assert_accessible(page)
