@@ -93,7 +93,7 @@ def comment_section(context, post):
         "user": request.user,
         "post": post,
         "post_url": post.get_absolute_url(),
-        # Only logged-in readers' forms carry a token (see comments.views.csrf_for_signed_in).
+        # Only logged-in readers' forms carry a token (see infra.csrf.csrf_for_signed_in).
         "csrf_value": get_token(request) if request.user.is_authenticated else "",
         "section": section,
         "thread_version": pages.version(pages.CONTENT) if section.shared else "",
