@@ -30,7 +30,8 @@ def _address_allows(request, target_key):
     address = client_ip(request) or "unknown"
     day = 24 * 60 * 60
     limit = settings.COMMENTS_LIKES_PER_IP
-    return not ratelimit.over_limit(f"likes-{target_key}", address, limit, day, when_unknown=True)
+    # A cache that cannot count lets the like through: one reader's like is not worth an error.
+    return not ratelimit.over_limit(f"likes-{target_key}", address, limit, day)
 
 
 def like_count(post=None, comment=None):

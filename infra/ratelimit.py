@@ -13,8 +13,8 @@ def over_limit(bucket, value, limit, window, *, when_unknown=False):
     """Count one event for `value` in `bucket`; True when it is past `limit` in this window
     of `window` seconds. `value` (an address, an email) is kept only as a digest.
 
-    When the cache cannot count, `when_unknown` is the answer: False where refusing would lose
-    what a person wrote (a comment), True where nothing is lost (a report, a like).
+    When the cache cannot count, `when_unknown` is the answer: False where refusing would cost a
+    reader (a comment, a like), True where nothing is lost (a report to a log).
     """
     if not limit or not value:
         return False  # no limit set, or nothing to count by
