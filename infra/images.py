@@ -321,3 +321,14 @@ def responsive_body_images(body_html, images):
         return tag[: -len(end)].rstrip() + extra + end
 
     return _IMG_TAG.sub(upgrade, body_html) if by_url else body_html
+
+
+def queue_copies(instance, task):
+    """After `instance.save()` stored a new file (its `copies_due`: the file's name and the old
+    copies to delete), queue `task` to make the copies. The task is a row written in the
+    save's transaction: the worker sees it on commit."""
+    if getattr(instance, "copies_due", None) is None:
+        return
+    name, stale = instance.copies_due
+    instance.copies_due = None
+    task.enqueue(instance.pk, name, stale)
