@@ -236,6 +236,54 @@ def nest(nodes):
     return nodes
 
 
+# What a comment's markup shows besides its row: a change to any of it changes its group's key.
+SHOWN = ("by_post_author", "like_count", "has_replies", "can_reply", "kind", "stored_digest")
+
+
+@dataclass
+class Group:
+    """A top-level comment with its replies, as they follow each other in the thread. `key`
+    names everything their rows show, so a group no write touched is taken from the fragment
+    cache when a new comment moves the content version: the render after a new comment costs
+    the new comment's group, not the whole thread. (`make bench`, 200 comments: rendered whole,
+    that render cost 0.9 of stock django-comments-xtd's page; see the README for it now.)
+    What every group shows alike (the posts' version, the release, whether comments are open,
+    the post's address) is in the template's key."""
+
+    nodes: list
+    key: str = ""
+
+
+def groups_of(nodes):
+    """The thread's nodes cut into top-level groups, each keyed by a digest of its rows."""
+    groups = []
+    depth = 0
+    for node in nodes:
+        if depth == 0:
+            groups.append(Group(nodes=[]))
+        groups[-1].nodes.append(node)
+        depth += (1 if node.has_replies else 0) - len(node.closes)
+    for group in groups:
+        shown = [
+            (
+                node.pk,
+                node.level,
+                node.is_public,
+                node.user_id,
+                node.user_name,
+                node.user_email,
+                node.user_url,
+                node.submit_date,
+                node.text,
+                len(node.closes),
+                *(getattr(node, name) for name in SHOWN),
+            )
+            for node in group.nodes
+        ]
+        group.key = hashlib.md5(repr(shown).encode(), usedforsecurity=False).hexdigest()
+    return groups
+
+
 @dataclass
 class Thread:
     post: Post
@@ -243,6 +291,10 @@ class Thread:
     public_count: int
     page: int = 1
     pages: int = 1
+
+    @property
+    def groups(self):
+        return groups_of(self.nodes)
 
     @property
     def page_numbers(self):

@@ -81,6 +81,7 @@ def comment_section(context, post):
     section = Section(request, post, _requested_page(request, post))
     is_open = PostCommentModerator(Post).is_open(post)
     reply_to = _requested_parent(request, post) if is_open else None
+    held = threads.held_for(post, request)
     form = None
     if is_open:
         initial = remembered_author(request)
@@ -97,8 +98,10 @@ def comment_section(context, post):
         "csrf_value": get_token(request) if request.user.is_authenticated else "",
         "section": section,
         "thread_version": pages.version(pages.CONTENT) if section.shared else "",
+        "posts_version": pages.version(pages.POSTS) if section.shared else "",
         "keep_seconds": pages.KEEP_SECONDS,
-        "held": threads.held_for(post, request),
+        "held": held,
+        "held_groups": [threads.Group(nodes=held)],
         "form": form,
         "comments_open": is_open,
         "reply_to": reply_to,
