@@ -112,7 +112,7 @@ class FollowerAdmin(admin.ModelAdmin):
             if not request.user.email:
                 messages.error(request, "Your account has no email address: add one first.")
             else:
-                example = Follower(email=request.user.email, token="test-mail-not-a-follower")  # noqa: S106
+                example = Follower(email=request.user.email, token=mail.TEST_TOKEN)
                 rendered = mail.post_mail(form.cleaned_data["post"])
                 message = rendered.for_follower(example, message_id=None)
                 message["subject"] = f"[Test] {message['subject']}"

@@ -18,6 +18,11 @@ from infra.tasks import email_message
 TOKEN_MARK = "FOLLOWER-TOKEN-MARK"  # noqa: S105 (a placeholder, not a secret)
 
 
+# The token in the links of an admin's "send a test to me" mail: no follower has it, and its
+# pages say the mail was a test instead of answering "not found".
+TEST_TOKEN = "test-mail"  # noqa: S105 (a public marker, not a secret)
+
+
 def follower_links(token):
     return {
         "confirm_url": absolute_url(reverse("followers:confirm", args=[token])),

@@ -5,6 +5,8 @@ PAGE_CACHE_SKIP_PATHS), and a GET never changes anything: confirming and leaving
 The one exception to the button is RFC 8058's one-click POST that mail clients send.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
@@ -16,7 +18,7 @@ from infra.clients import client_ip
 from infra.csrf import csrf_for_signed_in
 from infra.ratelimit import over_limit
 
-from . import services
+from . import mail, services
 from .forms import FollowForm, SettingsForm
 from .models import Follower
 
@@ -60,6 +62,18 @@ def follow(request):
     return render(request, "followers/follow_done.html", {"email": email})
 
 
+def explains_test_links(view):
+    """A link from an admin's test mail opens a page that says so (nothing changes)."""
+
+    @wraps(view)
+    def checked(request, token):
+        if token == mail.TEST_TOKEN:
+            return render(request, "followers/test_link.html")
+        return view(request, token)
+
+    return checked
+
+
 def _follower_or_404(token):
     follower = services.follower_for_token(token)
     if follower is None:
@@ -69,6 +83,7 @@ def _follower_or_404(token):
 
 @require_http_methods(["GET", "POST"])
 @never_cache
+@explains_test_links
 def confirm(request, token):
     follower = _follower_or_404(token)
     done = False
@@ -81,6 +96,7 @@ def confirm(request, token):
 
 @require_http_methods(["GET", "POST"])
 @never_cache
+@explains_test_links
 def manage(request, token):
     follower = _follower_or_404(token)
     form = SettingsForm(request.POST or None, initial={"frequency": follower.frequency})
@@ -102,6 +118,7 @@ def manage(request, token):
 @csrf_exempt  # mail clients post RFC 8058's one-click request without any token
 @require_http_methods(["GET", "POST"])
 @never_cache
+@explains_test_links
 def unsubscribe(request, token):
     follower = _follower_or_404(token)
     if request.method == "POST":

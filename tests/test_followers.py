@@ -425,7 +425,17 @@ def test_send_a_test_to_me(inbox, staff_client):
     run_tasks()
     (message,) = to(inbox, "editor@example.com")
     assert message["Subject"] == f"[Test] {post.title}"
-    assert "Alison Klayman" in message.get_body(("html",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Alison Klayman" in html
+    # Its settings and unsubscribe links open a page that says it was a test; nothing changes.
+    links = set(re.findall(r'href="https?://[^/"]+(/follow/[^"]+)"', html))
+    assert links
+    for link in links:
+        for method in (Client().get, Client().post):
+            page = method(link)
+            assert page.status_code == 200, link
+            assert "A link from a test mail" in page.content.decode()
+    assert not Follower.objects.exists()
 
 
 def test_personal_data_export_and_erase_include_the_follow():
