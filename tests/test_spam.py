@@ -9,6 +9,7 @@ import re
 import time
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, RequestFactory
@@ -544,6 +545,22 @@ def test_bulk_spam_action_hides_keeps_and_learns(admin_client, queue):
         == 2
     )
     assert TrainingExample.objects.filter(is_spam=True).count() == 2
+
+
+def test_bulk_delete_removes_the_comments_for_editors_only(admin_client, client, queue):
+    ids = [moderation_of(queue[k]).pk for k in ("pending", "spam")]
+    url = reverse("admin:spam_moderation_changelist")
+    moderator = make_user("moderator", is_staff=True)
+    moderator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_moderation", "change_moderation"])
+    )
+    client.force_login(moderator)
+    client.post(url, {"action": "delete_comments", "_selected_action": ids})
+    assert Moderation.objects.filter(pk__in=ids).count() == 2  # no permission to delete
+    response = admin_client.post(url, {"action": "delete_comments", "_selected_action": ids})
+    assert response.status_code == 302
+    assert not Moderation.objects.filter(pk__in=ids).exists()
+    assert list(XtdComment.objects.values_list("pk", flat=True)) == [queue["approved"].pk]
 
 
 def test_queue_query_count_does_not_grow_with_rows(

@@ -68,6 +68,7 @@ class ModerationAdmin(admin.ModelAdmin):
         "mark_not_spam",
         "trust_blogs",
         "trust_commenters",
+        "delete_comments",
         "retrain_classifier",
     ]
     readonly_fields = [
@@ -176,6 +177,16 @@ class ModerationAdmin(admin.ModelAdmin):
     )
     def trust_commenters(self, request, queryset):
         self._bulk(request, queryset, services.TRUST_COMMENTER)
+
+    @admin.action(description="Delete the selected comments for good", permissions=["change"])
+    def delete_comments(self, request, queryset):
+        if not request.user.has_perm("django_comments.delete_comment"):
+            self.message_user(
+                request, "You may moderate comments but not delete them.", messages.ERROR
+            )
+            return
+        count = services.delete_many(queryset)
+        self.message_user(request, f"Deleted: {count} comment(s).", messages.SUCCESS)
 
     @admin.action(
         description="Retrain the classifier with every moderator decision", permissions=["change"]

@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_comments_xtd.models import XtdComment
 
 from . import akismet_api, pipeline, signals, tasks, training
 from .features import find_links, link_host
@@ -189,3 +190,12 @@ def purge_spam(days):
     for comment in doomed.iterator():
         comment.delete()
     return count
+
+
+def delete_many(moderations):
+    """Delete the comments of `moderations` (their records go with them). Replies to a deleted
+    comment stay, at the top level of the thread. Returns how many comments were deleted."""
+    comment_ids = list(moderations.values_list("comment_id", flat=True))
+    with transaction.atomic():
+        deleted, _ = XtdComment.objects.filter(pk__in=comment_ids).delete()
+    return len(comment_ids) if deleted else 0

@@ -1,5 +1,6 @@
 // The moderation queue from the keyboard: j/k move between rows, x selects the row and moves
-// on, a approves, s files as spam, n marks not spam, t approves and trusts the commenter. An
+// on, a approves, s files as spam, n marks not spam, t approves and trusts the commenter, d
+// deletes for good (after a confirmation). An
 // action applies to the selected rows, or to the current row when none is selected. Without
 // this script the queue works as any admin list does.
 (function () {
@@ -55,6 +56,9 @@
       if (current < 0) moveTo(0);
       checkbox(rows[current]).click();
       moveTo(current + 1);
+    } else if (key === "d") {
+      if (current < 0 && rows.length) moveTo(0);
+      if (window.confirm("Delete the selected comments for good?")) run("delete_comments");
     } else if (Object.prototype.hasOwnProperty.call(actions, key)) {
       if (current < 0 && rows.length) moveTo(0);
       run(actions[key]);
