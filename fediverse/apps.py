@@ -6,3 +6,10 @@ class FediverseConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "fediverse"
+
+    def ready(self):
+        from infra import periodic
+
+        from . import services
+
+        periodic.register("fediverse.sweep", services.sweep)

@@ -38,3 +38,15 @@ class RemoteActor(models.Model):
 
     def __str__(self):
         return self.actor_id
+
+
+class Broadcast(models.Model):
+    """A post sent to the followers' inboxes as a Create (once; the row says it was)."""
+
+    post = models.OneToOneField(
+        "blog.Post", on_delete=models.CASCADE, related_name="fediverse_broadcast"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Broadcast of {self.post}"

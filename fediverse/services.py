@@ -1,13 +1,20 @@
 """What arrives in the blog's inbox, and what it sends back."""
 
+import datetime
 import logging
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
+
+from blog.models import Post
 
 from . import documents, remote
-from .models import Follower
-from .tasks import deliver
+from .models import Broadcast, Follower
+from .tasks import deliver, send_post
+
+# Posts that went live longer ago than this are never sent (an import, a blog that just joined).
+SEND_WITHIN_HOURS = 48
 
 logger = logging.getLogger(__name__)
 
@@ -63,3 +70,27 @@ def follow(activity, signer):
 def unfollow(signer):
     Follower.objects.filter(actor_id=signer).delete()
     return "unfollowed"
+
+
+# --- Posts going out -------------------------------------------------------------------------
+
+
+def sweep(now=None):
+    """The worker's minute: send each post that went live within SEND_WITHIN_HOURS, once."""
+    if not Follower.objects.exists():
+        return []
+    now = now or timezone.now()
+    since = now - datetime.timedelta(hours=SEND_WITHIN_HOURS)
+    due = Post.objects.published().filter(published_at__gte=since, fediverse_broadcast__isnull=True)
+    return [post for post in due.order_by("published_at") if broadcast(post)]
+
+
+def broadcast(post):
+    """Queue the Create of `post` to the followers unless it was sent already; True if queued."""
+    if not post.is_public:
+        return False
+    with transaction.atomic():
+        row, created = Broadcast.objects.get_or_create(post=post)
+        if created:
+            send_post.enqueue(row.pk)
+    return created

@@ -47,3 +47,21 @@ def deliver(inbox, activity, attempt=0):
         logger.warning("%s to %s not delivered (%s); retrying", activity["type"], inbox, exc)
         return f"retry {attempt + 1} scheduled"
     return "delivered"
+
+
+@task()
+def send_post(broadcast_id):
+    """Queue the Create of a broadcast's post to every follower's server: its shared inbox
+    once, or each follower's own inbox where the server has none."""
+    from .models import Broadcast, Follower
+
+    broadcast = Broadcast.objects.select_related("post").filter(pk=broadcast_id).first()
+    if broadcast is None or not broadcast.post.is_public:
+        return "nothing to send"
+    activity = documents.create(broadcast.post)
+    inboxes = sorted(
+        {f.shared_inbox or f.inbox for f in Follower.objects.only("inbox", "shared_inbox")}
+    )
+    for inbox in inboxes:
+        deliver.enqueue(inbox, activity)
+    return f"{len(inboxes)} inboxes"

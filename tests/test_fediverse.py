@@ -1,15 +1,18 @@
 """The blog on the fediverse, against a fake server on loopback (tests/fake_fediverse.py)."""
 
+import datetime
 import json
 import time
 from email.utils import formatdate
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from fediverse import remote
+from fediverse import remote, services
 from fediverse.models import Follower
+from tests.factories import make_post
 from tests.fake_fediverse import FakeFediverse
 from tests.task_helpers import run_tasks
 
@@ -252,3 +255,43 @@ def test_nodeinfo(client, site):
     assert document["version"] == "2.1"
     assert document["protocols"] == ["activitypub"]
     assert client.get("/nodeinfo/3.0").status_code == 404
+
+
+def test_a_new_post_reaches_followers_signed_once_per_server(client, site, peer):
+    blog = discover(client, peer)
+    post_to_inbox(client, peer, follow_activity(peer, blog))
+    Follower.objects.create(
+        actor_id=peer.base + "/users/bob",
+        inbox=peer.base + "/users/bob/inbox",
+        shared_inbox=peer.shared_inbox,
+    )
+    run_tasks()  # the Accept
+    old = make_post("Imported long ago", published_at=timezone.now() - datetime.timedelta(days=30))
+    post = make_post("Grizzly Man", published_at=timezone.now() - datetime.timedelta(minutes=1))
+    make_post("Not yet", published_at=timezone.now() + datetime.timedelta(hours=1))
+
+    assert services.sweep() == [post]  # the worker's minute (registered in infra.periodic)
+    assert services.sweep() == []  # and the next one: nothing twice
+    assert run_tasks() == 2  # the fan-out, then one delivery to the shared inbox
+
+    received = peer.wait_for(2)
+    assert len(received) == 2
+    create = received[1]
+    assert create["path"] == "/inbox"
+    assert create["verified"]
+    activity = json.loads(create["body"])
+    assert activity["type"] == "Create"
+    article = activity["object"]
+    assert article["type"] == "Article"
+    assert article["name"] == "Grizzly Man"
+    assert article["url"] == "http://testserver" + post.get_absolute_url()
+    assert article["url"] in article["content"]
+    assert old.title not in json.dumps(activity)
+    outbox = client.get("/fediverse/outbox", HTTP_ACCEPT=ACTIVITY).json()
+    assert outbox["totalItems"] == 2
+
+
+def test_no_followers_no_broadcast(db, site):
+    make_post("Alone", published_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert services.sweep() == []
+    assert not DBTaskResult.objects.exists()
