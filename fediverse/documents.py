@@ -42,7 +42,7 @@ def actor(request=None):
         "preferredUsername": account_name(),
         "name": settings.BLOG_TITLE,
         "summary": settings.BLOG_TAGLINE,
-        "url": absolute_url("/"),
+        "url": me,  # browsers get the profile page there
         "inbox": absolute_url(reverse("fediverse:inbox")),
         "outbox": absolute_url(reverse("fediverse:outbox")),
         "followers": absolute_url(reverse("fediverse:followers")),

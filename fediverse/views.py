@@ -11,7 +11,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Post
+from infra.clients import client_ip
 from infra.links import absolute_url
+from infra.ratelimit import over_limit
 
 from . import documents, remote, services, signatures
 from .models import Follower
@@ -20,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 ACTIVITY_TYPES = ("application/activity+json", "application/ld+json")
 OUTBOX_ITEMS = 20
+# POSTs to the inbox from one address per minute; a busy Mastodon server sends a few a second.
+INBOX_PER_MINUTE = 600
 
 
 def activity_json(document, status=200):
@@ -95,6 +99,8 @@ def followers(request):
 @csrf_exempt
 @require_POST
 def inbox(request):
+    if over_limit("fediverse-inbox", client_ip(request), INBOX_PER_MINUTE, 60):
+        return HttpResponse("slow down", status=429, headers={"Retry-After": "60"})
     limit = settings.FEDIVERSE_INBOX_MAX_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)

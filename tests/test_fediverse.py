@@ -169,6 +169,29 @@ def test_someone_elses_key_is_refused(client, site, peer):
     _refused(client, post_to_inbox(client, peer, follow_activity(peer, blog), key=intruder))
 
 
+def test_badly_signed_posts_cost_one_fetch_a_minute_at_most(client, site, peer):
+    blog = discover(client, peer)
+    intruder = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    for number in range(3):
+        response = post_to_inbox(client, peer, follow_activity(peer, blog, number), key=intruder)
+        assert response.status_code == 401
+    assert peer.actor_fetches == 1
+
+
+def test_inbox_is_rate_limited(client, site, peer, monkeypatch):
+    from django.core.cache import cache
+
+    from fediverse import views
+
+    cache.clear()  # earlier tests' POSTs count in this minute too
+    monkeypatch.setattr(views, "INBOX_PER_MINUTE", 2)
+    blog = discover(client, peer)
+    codes = [
+        post_to_inbox(client, peer, follow_activity(peer, blog, n)).status_code for n in range(3)
+    ]
+    assert codes == [202, 202, 429]
+
+
 def test_activity_of_another_actor_is_not_stored(client, site, peer):
     blog = discover(client, peer)
     follow = follow_activity(peer, blog)
