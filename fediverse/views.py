@@ -93,7 +93,10 @@ def outbox(request):
 def followers(request):
     """How many follow the blog; who they are is theirs to show."""
     url = absolute_url(reverse("fediverse:followers"))
-    return activity_json(documents.collection(url, Follower.objects.count()))
+    response = activity_json(documents.collection(url, Follower.objects.count()))
+    # The page cache's versions do not move when someone follows: not for the shared cache.
+    patch_cache_control(response, private=True)
+    return response
 
 
 @csrf_exempt

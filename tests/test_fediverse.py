@@ -110,6 +110,7 @@ def test_follow_then_signed_accept_then_undo(client, site, peer):
     }
     assert post_to_inbox(client, peer, undo).status_code == 202
     assert not Follower.objects.exists()
+    assert client.get("/fediverse/followers", HTTP_ACCEPT=ACTIVITY).json()["totalItems"] == 0
 
 
 def test_actor_key_is_cached_and_kept(client, site, peer):
