@@ -34,6 +34,11 @@ class FakeFediverse:
             )
             .decode()
         )
+        self.private_pem = self.key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
         self.received = []  # dicts: path, headers, body, verified
         self.known_keys = {}  # keyId -> PEM, of servers it has looked up
         self.hang_inbox = False

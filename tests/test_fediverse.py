@@ -1,6 +1,8 @@
 """The blog on the fediverse, against a fake server on loopback (tests/fake_fediverse.py)."""
 
+import base64
 import datetime
+import hashlib
 import json
 import time
 from email.utils import formatdate
@@ -111,6 +113,49 @@ def test_follow_then_signed_accept_then_undo(client, site, peer):
     assert post_to_inbox(client, peer, undo).status_code == 202
     assert not Follower.objects.exists()
     assert client.get("/fediverse/followers", HTTP_ACCEPT=ACTIVITY).json()["totalItems"] == 0
+
+
+def test_an_independent_implementation_agrees_both_ways(client, site, peer):
+    """httpsig (a draft-cavage implementation of its own) signs a Follow that our inbox takes,
+    and verifies the Accept we send back."""
+    import httpsig
+
+    blog = discover(client, peer)
+    body = json.dumps(follow_activity(peer, blog)).encode()
+    signed = ["(request-target)", "host", "date", "digest"]
+    signer = httpsig.HeaderSigner(
+        peer.key_id,
+        peer.private_pem,
+        algorithm="rsa-sha256",
+        headers=signed,
+        sign_header="signature",
+    )
+    headers = signer.sign(
+        {
+            "Host": "testserver",
+            "Date": formatdate(usegmt=True),
+            "Digest": "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()).decode(),
+        },
+        host="testserver",
+        method="POST",
+        path="/fediverse/inbox",
+    )
+    response = client.post("/fediverse/inbox", data=body, content_type=ACTIVITY, headers=headers)
+    assert response.status_code == 202
+    run_tasks()
+    [arrived] = peer.wait_for(1)
+    verifier = httpsig.HeaderVerifier(
+        arrived["headers"],
+        blog["publicKey"]["publicKeyPem"],
+        required_headers=signed,
+        method="POST",
+        path=arrived["path"],
+        sign_header="signature",
+    )
+    assert verifier.verify()
+    assert arrived["headers"]["Digest"] == (
+        "SHA-256=" + base64.b64encode(hashlib.sha256(arrived["body"]).digest()).decode()
+    )
 
 
 def test_actor_key_is_cached_and_kept(client, site, peer):
