@@ -32,7 +32,7 @@ def key_id():
     return actor_id() + "#main-key"
 
 
-def actor(request=None):
+def actor():
     """The blog's actor document (a Service that posts the reviews)."""
     me = actor_id()
     return {

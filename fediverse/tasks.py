@@ -9,6 +9,7 @@ from django_tasks import task
 from infra.tasks import retry
 
 from . import documents, keys, remote, signatures
+from .models import Broadcast, Follower
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ def deliver(inbox, activity, attempt=0):
 def send_post(broadcast_id):
     """Queue the Create of a broadcast's post to every follower's server: its shared inbox
     once, or each follower's own inbox where the server has none."""
-    from .models import Broadcast, Follower
-
     broadcast = Broadcast.objects.select_related("post").filter(pk=broadcast_id).first()
     if broadcast is None or not broadcast.post.is_public:
         return "nothing to send"
