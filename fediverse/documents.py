@@ -122,11 +122,30 @@ def article(post):
 
 
 def create(post):
-    obj = article(post)
+    return _wrap("Create", article(post), "#create")
+
+
+def update(post, when):
+    return _wrap("Update", article(post), f"#updates/{int(when.timestamp())}")
+
+
+def delete(object_id, when):
+    """The Delete of a post that is gone: only its id is left to tell."""
     return {
         "@context": AS_CONTEXT,
-        "id": obj["id"] + "#create",
-        "type": "Create",
+        "id": f"{object_id}#deletes/{int(when.timestamp())}",
+        "type": "Delete",
+        "actor": actor_id(),
+        "to": [f"{AS_CONTEXT}#Public"],
+        "object": {"id": object_id, "type": "Tombstone"},
+    }
+
+
+def _wrap(kind, obj, suffix):
+    return {
+        "@context": AS_CONTEXT,
+        "id": obj["id"] + suffix,
+        "type": kind,
         "actor": obj["attributedTo"],
         "published": obj["published"],
         "to": obj["to"],

@@ -41,12 +41,16 @@ class RemoteActor(models.Model):
 
 
 class Broadcast(models.Model):
-    """A post sent to the followers' inboxes as a Create (once; the row says it was)."""
+    """A post as the followers last heard of it: sent as a Create, then an Update after each
+    edit that changed it, a Delete when it stopped being public or was deleted."""
 
     post = models.OneToOneField(
-        "blog.Post", on_delete=models.CASCADE, related_name="fediverse_broadcast"
+        "blog.Post", null=True, on_delete=models.SET_NULL, related_name="fediverse_broadcast"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    object_id = models.URLField(max_length=500)
+    sent_at = models.DateTimeField()
+    sent_digest = models.CharField(max_length=64, blank=True)
+    deleted = models.BooleanField(default=False)
 
     def __str__(self):
-        return f"Broadcast of {self.post}"
+        return self.object_id

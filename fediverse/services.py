@@ -1,17 +1,20 @@
 """What arrives in the blog's inbox, and what it sends back."""
 
 import datetime
+import hashlib
+import json
 import logging
 import uuid
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from blog.models import Post
 
 from . import documents, remote
 from .models import Broadcast, Follower
-from .tasks import deliver, send_post
+from .tasks import deliver, fan_out
 
 # Posts that went live longer ago than this are never sent (an import, a blog that just joined).
 SEND_WITHIN_HOURS = 48
@@ -76,21 +79,73 @@ def unfollow(signer):
 
 
 def sweep(now=None):
-    """The worker's minute: send each post that went live within SEND_WITHIN_HOURS, once."""
+    """The worker's minute: tell followers of each post that went live within
+    SEND_WITHIN_HOURS (once), and of every change to a post they were told of."""
     if not Follower.objects.exists():
         return []
     now = now or timezone.now()
     since = now - datetime.timedelta(hours=SEND_WITHIN_HOURS)
     due = Post.objects.published().filter(published_at__gte=since, fediverse_broadcast__isnull=True)
-    return [post for post in due.order_by("published_at") if broadcast(post)]
+    created = [post for post in due.order_by("published_at") if broadcast(post)]
+    # Edited or deleted since last sent; or taken back to a date to come and live again by
+    # the clock, which no edit marks.
+    changed = Broadcast.objects.filter(
+        Q(post__isnull=True, deleted=False)
+        | Q(post__updated_at__gt=F("sent_at"))
+        | Q(deleted=True, post__in=Post.objects.published())
+    )
+    for pk in changed.values_list("pk", flat=True):
+        tell_change(pk, now)
+    return created
+
+
+def _digest(document):
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
 
 def broadcast(post):
     """Queue the Create of `post` to the followers unless it was sent already; True if queued."""
     if not post.is_public:
         return False
+    activity = documents.create(post)
     with transaction.atomic():
-        row, created = Broadcast.objects.get_or_create(post=post)
+        _, created = Broadcast.objects.get_or_create(
+            post=post,
+            defaults={
+                "object_id": activity["object"]["id"],
+                "sent_at": post.updated_at,
+                "sent_digest": _digest(activity["object"]),
+            },
+        )
         if created:
-            send_post.enqueue(row.pk)
+            fan_out.enqueue(activity)
     return created
+
+
+def tell_change(broadcast_id, now=None):
+    """Send what changed in a broadcast post since the followers last heard: an Update, a
+    Delete (no longer public, or deleted), or a Create again (public again). Returns its type."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        row = Broadcast.objects.select_for_update().select_related("post").get(pk=broadcast_id)
+        post = row.post
+        activity = None
+        if post is None or not post.is_public:
+            if not row.deleted:
+                activity = documents.delete(row.object_id, now)
+                row.deleted = True
+        else:
+            obj = documents.article(post)
+            if row.deleted:
+                activity = documents.create(post)
+            elif _digest(obj) != row.sent_digest:
+                activity = documents.update(post, now)
+            row.deleted = False
+            row.object_id = obj["id"]
+            row.sent_digest = _digest(obj)
+        # The version of the post the followers now know (the sweep compares it).
+        row.sent_at = post.updated_at if post is not None else now
+        row.save()
+        if activity is not None:
+            fan_out.enqueue(activity)
+    return activity["type"] if activity else None

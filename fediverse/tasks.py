@@ -9,7 +9,7 @@ from django_tasks import task
 from infra.tasks import retry
 
 from . import documents, keys, remote, signatures
-from .models import Broadcast, Follower
+from .models import Follower
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +51,9 @@ def deliver(inbox, activity, attempt=0):
 
 
 @task()
-def send_post(broadcast_id):
-    """Queue the Create of a broadcast's post to every follower's server: its shared inbox
-    once, or each follower's own inbox where the server has none."""
-    broadcast = Broadcast.objects.select_related("post").filter(pk=broadcast_id).first()
-    if broadcast is None or not broadcast.post.is_public:
-        return "nothing to send"
-    activity = documents.create(broadcast.post)
+def fan_out(activity):
+    """Queue `activity` to every follower's server: its shared inbox once, or each follower's
+    own inbox where the server has none."""
     inboxes = sorted(
         {f.shared_inbox or f.inbox for f in Follower.objects.only("inbox", "shared_inbox")}
     )

@@ -364,3 +364,49 @@ def test_no_followers_no_broadcast(db, site):
     make_post("Alone", published_at=timezone.now() - datetime.timedelta(minutes=1))
     assert services.sweep() == []
     assert not DBTaskResult.objects.exists()
+
+
+def test_edits_unpublishing_and_deletes_follow_the_post(client, site, peer):
+    blog = discover(client, peer)
+    post_to_inbox(client, peer, follow_activity(peer, blog))
+    run_tasks()  # the Accept
+    post = make_post("Grizzly Man", published_at=timezone.now() - datetime.timedelta(minutes=5))
+    other = make_post("Man on Wire", published_at=timezone.now() - datetime.timedelta(minutes=4))
+    services.sweep()
+    run_tasks()
+    kinds = [json.loads(r["body"])["type"] for r in peer.wait_for(3)]
+    assert kinds == ["Accept", "Create", "Create"]
+
+    def told():
+        services.sweep()
+        run_tasks()
+        return [json.loads(r["body"]) for r in peer.received[3:]]
+
+    post.save()  # saved, nothing the followers see changed
+    assert told() == []
+
+    post.title = "Grizzly Man (2005)"
+    post.save()
+    [update] = told()
+    assert update["type"] == "Update"
+    assert update["object"]["name"] == "Grizzly Man (2005)"
+    assert told() == [update]  # once
+
+    post.status = post.Status.DRAFT
+    post.save()
+    delete = told()[-1]
+    assert delete["type"] == "Delete"
+    assert delete["object"] == {"id": update["object"]["id"], "type": "Tombstone"}
+
+    post.status = post.Status.PUBLISHED
+    post.save()
+    assert told()[-1]["type"] == "Create"
+
+    other_url = "http://testserver" + other.get_absolute_url()
+    other.delete()
+    gone = told()[-1]
+    assert (gone["type"], gone["object"]["id"]) == ("Delete", other_url)
+    assert all(r["verified"] for r in peer.received)
+    count = len(peer.received)
+    told()
+    assert len(peer.received) == count  # nothing more
