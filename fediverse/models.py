@@ -1,5 +1,7 @@
 from django.db import models
 
+from blog.models import Post
+
 
 class ActorKey(models.Model):
     """The blog actor's RSA key pair: one row, made by a migration and kept for good (peers
@@ -45,7 +47,7 @@ class Broadcast(models.Model):
     edit that changed it, a Delete when it stopped being public or was deleted."""
 
     post = models.OneToOneField(
-        "blog.Post", null=True, on_delete=models.SET_NULL, related_name="fediverse_broadcast"
+        Post, null=True, on_delete=models.SET_NULL, related_name="fediverse_broadcast"
     )
     object_id = models.URLField(max_length=500)
     sent_at = models.DateTimeField()
