@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "importer",
     "security",
     "followers",
+    "fediverse",
 ]
 
 MIDDLEWARE = [
@@ -468,6 +469,14 @@ TASKS_RETRY_DELAYS = [
 ]
 # A task still "running" this long after it started was left by a worker that died: run it again.
 TASKS_STALE_SECONDS = env_int("TASKS_STALE_SECONDS", 600)
+
+# The fediverse (fediverse/): the blog is @FEDIVERSE_NAME@host (default: a slug of BLOG_TITLE).
+FEDIVERSE_NAME = os.environ.get("FEDIVERSE_NAME", "")
+FEDIVERSE_CONNECT_TIMEOUT = env_float("FEDIVERSE_CONNECT_TIMEOUT", 3.0)  # seconds, other servers
+FEDIVERSE_READ_TIMEOUT = env_float("FEDIVERSE_READ_TIMEOUT", 5.0)
+FEDIVERSE_INBOX_MAX_BYTES = env_int("FEDIVERSE_INBOX_MAX_BYTES", 256 * 1024)
+FEDIVERSE_ACTOR_CACHE_SECONDS = env_int("FEDIVERSE_ACTOR_CACHE_SECONDS", 24 * 3600)
+FEDIVERSE_ALLOW_PRIVATE_ADDRESSES = env_bool("FEDIVERSE_ALLOW_PRIVATE_ADDRESSES")  # tests only
 
 # Followers (followers/): readers who get new posts by email.
 FOLLOWERS_BATCH_SIZE = env_int("FOLLOWERS_BATCH_SIZE", 100)  # mails per task
