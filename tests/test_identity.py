@@ -1,6 +1,8 @@
 """The site's identity: a favicon at the address browsers ask for, icons named in every page's
 head, and the logo mark in the header."""
 
+import re
+
 import pytest
 from django.contrib.staticfiles import finders
 
@@ -26,3 +28,18 @@ def test_every_page_names_its_icons_and_shows_the_logo_mark(client):
 
 def test_the_search_button_is_styled(client):
     assert 'class="search-button"' in client.get("/").content.decode()
+
+
+def _declared(block):
+    return set(re.findall(r"(--[a-z-]+):", block))
+
+
+def test_the_dark_theme_redefines_every_colour_of_the_light_one():
+    with open(finders.find("css/site.css"), encoding="utf-8") as sheet:
+        css = sheet.read()
+    light = re.search(r":root \{(.*?)\}", css, re.S).group(1)
+    dark = re.search(r"prefers-color-scheme: dark\) \{\s*:root \{(.*?)\}", css, re.S).group(1)
+    colours = _declared(light)
+    assert colours and colours <= _declared(dark)
+    # Charts take the page's colours, so they switch with it.
+    assert "--chart-bar: var(--accent)" in css
