@@ -72,3 +72,14 @@ def test_cards_link_previews_and_feeds_show_the_clean_excerpt(client):
 
     feed = html_lib.unescape(html_lib.unescape(client.get("/feed/").content.decode()))
     assert EXPECTED in feed and "https://example.com/film" not in feed
+
+
+@pytest.mark.django_db
+def test_search_results_show_the_clean_text_around_the_match(client):
+    make_post(
+        title="Reefs", body="Coral reefs fade.[^1] See https://example.com/reef now.\n\n[^1]: N."
+    )
+    html = client.get("/search/?q=fade").content.decode()
+    excerpt = re.search(r'<p class="search-excerpt">(.*?)</p>', html, re.S).group(1)
+    assert "<mark>fade</mark>" in excerpt
+    assert "example.com" not in excerpt and "N." not in excerpt
