@@ -40,6 +40,10 @@ def test_the_dark_theme_redefines_every_colour_of_the_light_one():
     light = re.search(r":root \{(.*?)\}", css, re.S).group(1)
     dark = re.search(r"prefers-color-scheme: dark\) \{\s*:root \{(.*?)\}", css, re.S).group(1)
     colours = _declared(light)
+    # Each theme gives literal colours: a variable naming another one (or itself) is a slip.
+    for block in (light, dark):
+        values = dict(re.findall(r"(--[a-z-]+):\s*([^;]+);", block))
+        assert all(v.startswith(("#", "rgb(")) for v in values.values()), values
     assert colours and colours <= _declared(dark)
     # Charts take the page's colours, so they switch with it.
     assert "--chart-bar: var(--accent)" in css
