@@ -29,6 +29,12 @@ run: export DJANGO_DEBUG ?= 1
 run: .env demo
 	@$(MANAGE) load_demo --base-url http://127.0.0.1:$(PORT)
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with the task worker beside it (stop both with Ctrl-C)"
+	@echo ""
+	@echo "Next steps:"
+	@echo "  1. In another terminal, create your account:  $(MANAGE) createsuperuser"
+	@echo "  2. Sign in at http://127.0.0.1:$(PORT)/admin/ and set your full name (it is your byline)"
+	@echo "  3. Write your first review under Blog > Posts > Add post; the demo's About page is yours to edit"
+	@echo ""
 	@$(MANAGE) run_tasks --no-reload --verbosity 0 & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from infra.images import ImageValidator, responsive_body_images
-from infra.markup import html_to_text, render_markdown, truncate_words
+from infra.markup import excerpt_text, render_markdown, truncate_words
 
 from .challenge import SCHEDULE_HELP, schedule_days, schedule_errors
 
@@ -263,7 +263,7 @@ class Post(models.Model):
         )
 
     def summary(self, words=50):
-        return self.excerpt or truncate_words(html_to_text(self.body_html), words)
+        return self.excerpt or truncate_words(excerpt_text(self.body_html), words)
 
     def other_letter_posts(self):
         """Published posts for the same letter in other years of the same challenge."""

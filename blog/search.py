@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
-from infra.markup import html_to_text
+from infra.markup import excerpt_text, html_to_text
 
 from .models import Post
 from .views import with_reviews
@@ -158,7 +158,7 @@ def excerpt_for(post, terms):
             return _highlight(text, terms)
         escaped = html.escape(text)
         return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))
-    return _highlight(_window(html_to_text(post.body_html), terms), terms)
+    return _highlight(_window(excerpt_text(post.body_html), terms), terms)
 
 
 def _window(text, terms):

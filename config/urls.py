@@ -1,11 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 
 from blog.sitemaps import ArchiveSitemap, PostSitemap, robots_txt, sitemap_view
 from comments.views import not_found
 from infra.health import healthz
 from reviews.sitemaps import DocumentarySitemap
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static icon."""
+    return redirect(static_url("img/favicon.ico"))
+
 
 sitemaps = {"posts": PostSitemap, "documentaries": DocumentarySitemap, "archives": ArchiveSitemap}
 
@@ -29,6 +37,7 @@ urlpatterns = [
     path("documentaries/", include("reviews.urls")),
     path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("security/", include("security.urls")),
     path("follow/", include("followers.urls")),
     path("", include("fediverse.urls")),

@@ -6,6 +6,7 @@ through nh3 before it is stored or shown.
 
 import html
 import re
+from html.parser import HTMLParser
 
 import markdown
 import nh3
@@ -120,6 +121,109 @@ def html_to_text(fragment):
     """Plain text of an HTML fragment (for excerpts, feeds and mail)."""
     text = nh3.clean(fragment or "", tags=set())
     return " ".join(html.unescape(_TAG_RE.sub(" ", text)).split())
+
+
+# Elements whose end is the end of a sentence-like unit in an excerpt.
+_EXCERPT_BLOCKS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "figcaption",
+    "caption",
+    "tr",
+    "div",
+    "br",
+    "hr",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+}
+_EXCERPT_SKIPPED = {"script", "style", "sup", "figure", "img"}
+_BARE_URL_RE = re.compile(r"(?:https?://|www\.)[^\s()<>]*[^\s()<>.,;:!?'\"”’]", re.IGNORECASE)
+_FOOTNOTE_MARKER_RE = re.compile(r"\[\d{1,3}\]")
+_SENTENCE_END = tuple(".!?…:;")
+_CLOSING = "\"'”’)]"
+
+
+class _ExcerptParser(HTMLParser):
+    """Collects the text of each block; footnote markers (<sup>) and footnote lists are left out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks = []
+        self._current = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _EXCERPT_SKIPPED and tag != "img":
+            self._skipping += 1
+        elif tag in _EXCERPT_BLOCKS:
+            self._end_block()
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _EXCERPT_BLOCKS:
+            self._end_block()
+
+    def handle_endtag(self, tag):
+        if tag in _EXCERPT_SKIPPED and tag != "img":
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _EXCERPT_BLOCKS:
+            self._end_block()
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self._current.append(data)
+
+    def _end_block(self):
+        text = " ".join(" ".join(self._current).split())
+        self._current = []
+        if text:
+            self.blocks.append(text)
+
+    def close(self):
+        super().close()
+        self._end_block()
+
+
+def _without_footnotes(fragment):
+    """The fragment without the footnote list python-markdown puts at its end (after an <hr>)."""
+    cut = fragment.rfind("<hr")
+    if cut != -1 and 'href="#fnref' in fragment[cut:]:
+        return fragment[:cut]
+    return fragment
+
+
+def excerpt_text(fragment):
+    """Plain text of a rendered body for excerpts, link previews and feeds.
+
+    Each block (heading, paragraph, list item) stays a sentence of its own, so a heading does not
+    run into the paragraph under it; footnote markers and bare addresses are left out.
+    """
+    parser = _ExcerptParser()
+    parser.feed(_without_footnotes(fragment or ""))
+    parser.close()
+    sentences = []
+    for block in parser.blocks:
+        text = _FOOTNOTE_MARKER_RE.sub("", _BARE_URL_RE.sub("", block))
+        # Punctuation left alone by a removed address or marker closes up again.
+        text = " ".join(re.sub(r"\(\s*\)", "", text).split())
+        text = re.sub(r"\s+([.,;:!?…])", r"\1", text).strip(" ,;")
+        if not text or not any(ch.isalnum() for ch in text):
+            continue
+        if not text.rstrip(_CLOSING).endswith(_SENTENCE_END):
+            text += "."
+        sentences.append(text)
+    return " ".join(sentences)
 
 
 def truncate_words(text, count):

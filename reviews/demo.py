@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 from django.db import transaction
 
-from blog.models import Category, Challenge, Post, Tag
+from blog.models import Category, Challenge, Page, Post, Tag
 
 from .demo_posters import ensure_poster
 from .models import Company, Documentary, Person, Review, StreamingService
@@ -252,6 +252,24 @@ REVIEWS = [
 ]
 
 
+ABOUT_BODY = """\
+I watch documentaries and write about them, one letter of the alphabet at a time. Every April
+the [Blogging from A to Z challenge](/challenge/) sets the pace: a post a day, each for the next
+letter, and here each post is a review.
+
+## What you will find
+
+- **A review per film**: what it is about, how it is made, and what one can learn from it.
+- **The facts**: director, release date, running time and where to watch it.
+- **A rating** out of five stars, and films to watch next.
+
+## Say hello
+
+Comments are open under every review. Sign in with an account you already have, or just leave
+your name.
+"""
+
+
 def _named(model, names):
     objects = []
     for name in names:
@@ -341,6 +359,12 @@ def load_demo(posters=False):
         )
         if doc.slug == "ai-weiwei-never-sorry-2012":
             seed_post = post
+
+    # Created once: `make run` loads the demo again each time, and the blogger's own words stay.
+    Page.objects.get_or_create(
+        slug="about",
+        defaults={"title": "About", "body": ABOUT_BODY, "status": Page.Status.PUBLISHED},
+    )
 
     draft, _ = Post.objects.get_or_create(
         slug="notes-for-next-april",

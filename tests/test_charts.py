@@ -50,7 +50,8 @@ def charts_of(response):
     """[(svg element, table)] in page order; every SVG must parse as XML."""
     assert response.status_code == 200
     html = response.content.decode()
-    found = re.findall(r"<svg\b.*?</svg>", html, re.S)
+    # Charts only: the header's logo mark is an SVG too.
+    found = re.findall(r'<svg\b[^>]*class="chart-svg".*?</svg>', html, re.S)
     svgs = [ET.fromstring(text) for text in found]  # noqa: S314 (our own pages)
     parser = Tables()
     parser.feed(html)
