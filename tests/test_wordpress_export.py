@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from blog.models import Category, Challenge, Page, Post, Tag
+from blog.models import Category, Challenge, Image, Page, Post, Tag
 from comments.demo import load_demo_comments
 from comments.models import Like
 from comments.spam.models import Moderation
@@ -313,3 +313,34 @@ def test_a_plain_author_sees_no_button(client, blog):
     listing = client.get(reverse("admin:blog_post_changelist"))
     assert listing.status_code == 200
     assert reverse("admin:importer_wordpress_export") not in listing.content.decode()
+
+
+def test_images_and_posters_are_attachments_with_their_addresses(db, tmp_path, settings):
+    settings.MEDIA_URL = "/media/"
+    post = make_post("With pictures", body="![A still](/media/images/2024/01/still.jpg)")
+    Image.objects.bulk_create(
+        [Image(post=post, file="images/2024/01/still.jpg", alt="A still", width=800, height=600)]
+    )
+    review = make_review(post)
+    Documentary.objects.filter(pk=review.documentary_id).update(poster="posters/2012/poster.jpg")
+    _root, channel = parse(export(tmp_path / "out.xml"))
+    items = channel.findall("item")
+    (item,) = [i for i in items if i.findtext(f"{WP}post_type") == "post"]
+    attachments = {
+        i.findtext(f"{WP}attachment_url"): i
+        for i in items
+        if i.findtext(f"{WP}post_type") == "attachment"
+    }
+    still = f"{SITE}/media/images/2024/01/still.jpg"
+    poster = f"{SITE}/media/posters/2012/poster.jpg"
+    assert set(attachments) == {still, poster}
+    for attachment in attachments.values():
+        assert attachment.findtext(f"{WP}post_parent") == str(post.pk)
+        assert attachment.findtext(f"{WP}status") == "inherit"
+    meta = {
+        m.findtext(f"{WP}meta_key"): m.findtext(f"{WP}meta_value")
+        for m in item.findall(f"{WP}postmeta")
+    }
+    assert meta["_thumbnail_id"] == attachments[poster].findtext(f"{WP}post_id")
+    content = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert f'src="{still}"' in content

@@ -10,10 +10,9 @@ Review facts are written twice: as lines at the top of the content (what a WordP
 sees, and what this site's importer recognises) and as `_review_*` post meta.
 """
 
-import datetime
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,6 +24,9 @@ from blog.models import Category, Image, Page, Post, Tag
 from comments.models import CommentDetails, Like
 from reviews.models import Review
 
+from .review_text import review_lines, review_meta
+from .wxr_writer import ZERO_DATE, Writer, cdata, rfc822, wp_date, xml_text
+
 BATCH_SIZE = 200
 WXR_VERSION = "1.2"
 NAMESPACES = {
@@ -34,37 +36,11 @@ NAMESPACES = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "wp": "http://wordpress.org/export/1.2/",
 }
-ZERO_DATE = "0000-00-00 00:00:00"
 # Moderation states as WordPress's comment_approved spells them.
 APPROVED = {"approved": "1", "pending": "0", "spam": "spam", "removed": "trash"}
 
-# Characters XML 1.0 cannot carry at all, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Site-relative addresses in stored HTML, made absolute so WordPress can fetch the images.
 _RELATIVE = re.compile(r"""(\s(?:src|href)=["'])/(?!/)""")
-
-
-def xml_text(value):
-    return escape(_NOT_XML.sub("", str(value)))
-
-
-def cdata(value):
-    """A CDATA section, as WordPress writes one; `]]>` inside is split across two sections."""
-    value = _NOT_XML.sub("", str(value))
-    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
-def wp_date(value):
-    """(local, gmt) in WordPress's 'Y-m-d H:i:s' form; the zero date when there is none."""
-    if value is None:
-        return ZERO_DATE, ZERO_DATE
-    local = timezone.localtime(value)
-    gmt = value.astimezone(datetime.UTC)
-    return local.strftime("%Y-%m-%d %H:%M:%S"), gmt.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def rfc822(value):
-    return value.astimezone(datetime.UTC).strftime("%a, %d %b %Y %H:%M:%S +0000") if value else ""
 
 
 @dataclass
@@ -92,31 +68,6 @@ class IdSpace:
 
     def poster(self, documentary):
         return self.posters + documentary.pk
-
-
-class Writer:
-    """Elements written straight to the stream: `<tag>text</tag>` or `<tag><![CDATA[…]]></tag>`."""
-
-    def __init__(self, out):
-        self.out = out
-
-    def raw(self, text):
-        self.out.write(text)
-
-    def text(self, tag, value, indent=2):
-        self.out.write(f"{' ' * indent}<{tag}>{xml_text(value)}</{tag}>\n")
-
-    def cdata(self, tag, value, indent=2):
-        self.out.write(f"{' ' * indent}<{tag}>{cdata(value)}</{tag}>\n")
-
-    def meta(self, tag, key, value, indent=3):
-        pad = " " * indent
-        self.out.write(
-            f"{pad}<wp:{tag}>\n"
-            f"{pad} <wp:meta_key>{cdata(key)}</wp:meta_key>\n"
-            f"{pad} <wp:meta_value>{cdata(value)}</wp:meta_value>\n"
-            f"{pad}</wp:{tag}>\n"
-        )
 
 
 class WXRExporter:
@@ -264,7 +215,10 @@ class WXRExporter:
             self.counts["pages"] += 1
 
     def _write_posts(self):
-        pks = list(Post.objects.order_by("pk").values_list("pk", flat=True))
+        # Posts and images added while the file is written would collide with the ids given
+        # to pages and attachments: they wait for the next export.
+        posts = Post.objects.filter(pk__lte=self.ids.pages).order_by("pk")
+        pks = list(posts.values_list("pk", flat=True))
         for start in range(0, len(pks), BATCH_SIZE):
             self._write_post_batch(pks[start : start + BATCH_SIZE])
 
@@ -368,7 +322,7 @@ class WXRExporter:
         self.counts["attachments"] += 1
 
     def _write_image(self, post, image):
-        if not image.file:
+        if not image.file or image.pk > self.ids.posters - self.ids.images:
             return
         self._write_attachment(
             wp_id=self.ids.image(image),
@@ -461,93 +415,6 @@ def comment_state(comment):
     if comment.is_removed:
         return "trash"
     return "1" if comment.is_public else "0"
-
-
-def _stars(rating):
-    return f"{rating.normalize():f}/5"
-
-
-def review_facts(review):
-    """[(label, text)] of a review, in the order reviewers wrote them."""
-    documentary = review.documentary
-    facts = [("Title", documentary.title)]
-    if documentary.release_date:
-        facts.append(("Release date", documentary.release_date.isoformat()))
-    elif documentary.release_year:
-        facts.append(("Released", str(documentary.release_year)))
-    directors = [p.name for p in documentary.directors.all()]
-    if directors:
-        facts.append(("Director", ", ".join(directors)))
-    companies = [c.name for c in documentary.production_companies.all()]
-    if companies:
-        facts.append(("Production company", "; ".join(companies)))
-    services = [s.name for s in review.also_available_on.all()]
-    via = review.watched_via or (review.watched_service.name if review.watched_service else "")
-    if via or services:
-        source = f"I watched it on {via}" if via else "Available"
-        if services:
-            source += ", also on " + ", ".join(services)
-        facts.append(("Source", source))
-    if review.rating is not None:
-        facts.append(("Rating", _stars(review.rating)))
-    return facts
-
-
-def review_lines(review):
-    """The facts as the lines at the top of a WordPress review post, then its two sections."""
-    lines = [
-        f"<strong>{escape(label)}:</strong> {escape(text)}" for label, text in review_facts(review)
-    ]
-    if review.lessons_html.strip():
-        lines.append("<strong>What can one learn from watching this documentary:</strong>")
-        lines.append(_one_block(review.lessons_html))
-    if review.also_like_html.strip():
-        lines.append("<strong>If you like this, you might also like…:</strong>")
-        lines.append(_one_block(review.also_like_html))
-    return "\n".join(lines)
-
-
-_PARAGRAPH = re.compile(r"^<p>(.*)</p>$")
-
-
-def _one_block(html):
-    # A section ends at the first blank line: its paragraphs become lines, as WordPress's
-    # editor writes them, and stay together.
-    lines = (line.strip() for line in html.strip().splitlines())
-    return "\n".join(_PARAGRAPH.sub(r"\1", line) for line in lines if line)
-
-
-def review_meta(review):
-    documentary = review.documentary
-    meta = [
-        ("_review_title", documentary.title),
-        ("_review_rating", "" if review.rating is None else f"{review.rating.normalize():f}"),
-    ]
-    if documentary.release_year:
-        meta.append(("_review_release_year", documentary.release_year))
-    if documentary.release_date:
-        meta.append(("_review_release_date", documentary.release_date.isoformat()))
-    for label, key in (
-        ("Director", "_review_directors"),
-        ("Production company", "_review_companies"),
-    ):
-        value = dict(review_facts(review)).get(label)
-        if value:
-            meta.append((key, value))
-    if review.watched_on:
-        meta.append(("_review_watched_on", review.watched_on.isoformat()))
-    if review.watched_via:
-        meta.append(("_review_watched_via", review.watched_via))
-    if review.watched_service:
-        meta.append(("_review_watched_service", review.watched_service.name))
-    services = [s.name for s in review.also_available_on.all()]
-    if services:
-        meta.append(("_review_also_available_on", ", ".join(services)))
-    if review.lessons:
-        meta.append(("_review_lessons", review.lessons))
-    if review.also_like:
-        meta.append(("_review_also_like", review.also_like))
-    return meta
 
 
 def export_wordpress(out, *, site_url, title=None):
