@@ -77,7 +77,11 @@ def blog(demo_with_comments):
 def snapshot():
     """What readers and the author see of the blog, independent of primary keys."""
     posts = {}
-    for post in Post.objects.prefetch_related("tags", "categories").order_by("pk"):
+    for post in (
+        Post.objects.select_related("challenge", "author")
+        .prefetch_related("tags", "categories")
+        .order_by("pk")
+    ):
         posts[post.title] = {
             "slug": post.slug,
             "status": post.status,
@@ -86,6 +90,9 @@ def snapshot():
             if post.status == "published"
             else None,
             "allow_comments": post.allow_comments,
+            "challenge": (post.challenge and post.challenge.year, post.challenge_letter),
+            "author": post.author.username,
+            "excerpt": post.excerpt,
             "tags": sorted(t.slug for t in post.tags.all()),
             "categories": sorted(c.slug for c in post.categories.all()),
             "text": " ".join(html_to_text(post.body_html).split()),

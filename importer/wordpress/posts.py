@@ -102,7 +102,9 @@ class PostsMixin:
         post.status = status
         post.published_at = published_at
         post.allow_comments = item.comment_status != "closed"
-        letter = recognize.find_challenge_letter(item.title, item.content)
+        letter = recognize.letter_from_meta(item.meta) or recognize.find_challenge_letter(
+            item.title, item.content
+        )
         post.challenge, post.challenge_letter = self._challenge(item, post, letter, published_at)
         if created and day:
             clash = Post.objects.filter(published_on=day, slug=slug).exclude(pk=post.pk)

@@ -246,3 +246,9 @@ def find_challenge_letter(title, content):
         return None
     match = CHALLENGE_LETTER_RE.search(plain(content or ""))
     return match[1].upper() if match else None
+
+
+def letter_from_meta(meta):
+    """The A-to-Z letter this site's own export writes as `_atoz_letter` post meta, or None."""
+    letter = (meta.get("_atoz_letter") or "").strip().upper()
+    return letter if len(letter) == 1 and "A" <= letter <= "Z" else None
