@@ -3,6 +3,7 @@ WordPress's importer reads and this site's importer reads back to the same conte
 
 import datetime
 import io
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -21,7 +22,7 @@ from importer.models import WordPressItem
 from infra.markup import html_to_text
 from reviews.models import Company, Documentary, Person, Review
 from tests.comment_helpers import add_comment
-from tests.factories import make_post, make_review, make_staff, make_user
+from tests.factories import make_documentary, make_post, make_review, make_staff, make_user
 
 WP = "{http://wordpress.org/export/1.2/}"
 SITE = "https://blog.example"
@@ -57,6 +58,20 @@ def blog(demo_with_comments):
         author=author,
         published_at=timezone.now() + datetime.timedelta(days=7),
         body="Scheduled, with *emphasis* & an ampersand ]]> and a CDATA end.",
+    )
+    tricky = make_review(
+        make_post("Movie Review: The War Room (1993)", author=author),
+        make_documentary(
+            "The War Room", directors=["Chris Hegedus", "D A Pennebaker, Jr."], year=1993
+        ),
+        rating="3.5",
+        lessons="A first paragraph.\n\nA second one, with *emphasis* & a [link](https://example.org/).",
+        also_like="- one\n- two",
+        watched_via="a library DVD",
+        watched_on=datetime.date(2024, 2, 3),
+    )
+    tricky.documentary.production_companies.add(
+        Company.objects.create(name="Pennebaker Associates, Inc.", slug="pennebaker")
     )
     Page.objects.create(
         title="About",
@@ -111,6 +126,10 @@ def snapshot():
             "directors": sorted(documentary.directors.values_list("name", flat=True)),
             "companies": sorted(documentary.production_companies.values_list("name", flat=True)),
             "rating": review.rating,
+            "watched_on": review.watched_on,
+            "watched_via": review.watched_via,
+            "lessons_markdown": review.lessons,
+            "also_like_markdown": review.also_like,
             "watched_service": review.watched_service and review.watched_service.name,
             "also_available_on": sorted(review.also_available_on.values_list("name", flat=True)),
             "lessons": " ".join(html_to_text(review.lessons_html).split()),
@@ -160,7 +179,7 @@ def empty_the_blog():
 
 def test_export_then_import_into_an_empty_site_gives_the_same_blog(blog, tmp_path):
     before = snapshot()
-    assert len(before["reviews"]) == 7 and before["terms"]["tags"]
+    assert len(before["reviews"]) == 8 and before["terms"]["tags"]
     assert {c["moderation"] for c in before["comments"].values()} == {
         "approved",
         "pending",
@@ -212,7 +231,7 @@ def test_the_file_is_wxr_1_2_with_what_wordpress_importer_reads(blog, tmp_path):
     }
     assert meta["_review_rating"] == str(blog.review.rating.normalize())
     assert meta["_review_title"] == blog.review.documentary.title
-    assert meta["_review_directors"] == "Alison Klayman"
+    assert json.loads(meta["_review_directors"]) == ["Alison Klayman"]
     assert meta["_likes"] == "1"
     domains = {c.get("domain") for c in seed.findall("category")}
     assert domains == {"category", "post_tag"}

@@ -85,6 +85,7 @@ class PostsMixin:
         post = post or Post()
 
         found = recognize.find_review(item.content, title, self.known_services)
+        found = recognize.apply_review_meta(found, item.meta)
         s.unrecognised.extend(f'post {item.id} "{title}": {line}' for line in found.unrecognised)
         conversion = self._convert(item, found.content)
         attachment, featured_url = self._featured_image(item)
@@ -199,6 +200,8 @@ class PostsMixin:
         review.watched_via = found.watched_via
         review.watched_service = services[0] if services else None
         review.lessons = found.lessons
+        if found.watched_on:
+            review.watched_on = found.watched_on
         review.also_like = found.also_like
         review.save()
         review.also_available_on.set(services[1:])

@@ -1,5 +1,6 @@
 """A review's facts as a WordPress post carries them: lines at the top of the text, and meta."""
 
+import json
 import re
 from xml.sax.saxutils import escape
 
@@ -68,13 +69,13 @@ def review_meta(review):
         meta.append(("_review_release_year", documentary.release_year))
     if documentary.release_date:
         meta.append(("_review_release_date", documentary.release_date.isoformat()))
-    for label, key in (
-        ("Director", "_review_directors"),
-        ("Production company", "_review_companies"),
-    ):
-        value = dict(review_facts(review)).get(label)
-        if value:
-            meta.append((key, value))
+    # Lists as JSON: a name may hold a comma ("Participant Media, LLC").
+    directors = [p.name for p in documentary.directors.all()]
+    if directors:
+        meta.append(("_review_directors", json.dumps(directors, ensure_ascii=False)))
+    companies = [c.name for c in documentary.production_companies.all()]
+    if companies:
+        meta.append(("_review_companies", json.dumps(companies, ensure_ascii=False)))
     if review.watched_on:
         meta.append(("_review_watched_on", review.watched_on.isoformat()))
     if review.watched_via:
@@ -83,7 +84,7 @@ def review_meta(review):
         meta.append(("_review_watched_service", review.watched_service.name))
     services = [s.name for s in review.also_available_on.all()]
     if services:
-        meta.append(("_review_also_available_on", ", ".join(services)))
+        meta.append(("_review_also_available_on", json.dumps(services, ensure_ascii=False)))
     if review.lessons:
         meta.append(("_review_lessons", review.lessons))
     if review.also_like:
