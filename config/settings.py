@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "importer",
     "security",
     "followers",
+    "viewcounts",
 ]
 
 MIDDLEWARE = [

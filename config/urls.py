@@ -31,6 +31,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("security/", include("security.urls")),
     path("follow/", include("followers.urls")),
+    path("", include("viewcounts.urls")),
     path("", include("blog.urls")),
 ]
 
