@@ -5,11 +5,14 @@ import datetime
 import itertools
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
 from tests.factories import make_post, make_staff
+from tests.task_helpers import run_tasks
 from viewcounts import services
 from viewcounts.models import DailySalt, DailyViews, Hit
 
@@ -137,3 +140,22 @@ def test_the_same_reader_is_someone_else_tomorrow(db):
     args = ("203.0.113.9", BROWSER, "blog.example")
     assert services.visitor_hash(today, *args) == services.visitor_hash(today, *args)
     assert services.visitor_hash(today, *args) != services.visitor_hash(tomorrow, *args)
+
+
+def test_counting_is_one_lookup_and_one_insert(client, post):
+    send(client, post.get_absolute_url())  # the day's salt is made once
+    with CaptureQueriesContext(connection) as queries:
+        send(client, post.get_absolute_url())
+    assert len(queries) == 2
+    assert queries[-1]["sql"].upper().startswith("INSERT")
+
+
+def test_the_worker_rolls_up_finished_days_in_a_task(client, post):
+    send(client, post.get_absolute_url())
+    services.enqueue_roll_up()
+    assert run_tasks() == 0  # today's hits wait for the day to end
+    Hit.objects.update(day=timezone.localdate() - datetime.timedelta(days=1))
+    services.enqueue_roll_up()
+    assert run_tasks() == 1
+    assert DailyViews.objects.get(post=post).views == 1
+    assert not Hit.objects.exists()
