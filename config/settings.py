@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "security",
     "followers",
     "fediverse",
+    "viewcounts",
 ]
 
 MIDDLEWARE = [

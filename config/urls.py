@@ -41,6 +41,7 @@ urlpatterns = [
     path("security/", include("security.urls")),
     path("follow/", include("followers.urls")),
     path("", include("fediverse.urls")),
+    path("", include("viewcounts.urls")),
     path("", include("blog.urls")),
 ]
 

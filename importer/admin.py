@@ -3,6 +3,7 @@ from django.urls import path
 
 from .letterboxd import admin_views as letterboxd
 from .models import LetterboxdEntry, WordPressItem
+from .wordpress import admin_views as wordpress
 
 
 @admin.register(WordPressItem)
@@ -14,6 +15,17 @@ class WordPressItemAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        # The button is on the posts list (templates/admin/blog/post/change_list.html).
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(wordpress.export_view),
+                name="importer_wordpress_export",
+            ),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(LetterboxdEntry)

@@ -85,6 +85,7 @@ class PostsMixin:
         post = post or Post()
 
         found = recognize.find_review(item.content, title, self.known_services)
+        found = recognize.apply_review_meta(found, item.meta)
         s.unrecognised.extend(f'post {item.id} "{title}": {line}' for line in found.unrecognised)
         conversion = self._convert(item, found.content)
         attachment, featured_url = self._featured_image(item)
@@ -102,7 +103,9 @@ class PostsMixin:
         post.status = status
         post.published_at = published_at
         post.allow_comments = item.comment_status != "closed"
-        letter = recognize.find_challenge_letter(item.title, item.content)
+        letter = recognize.letter_from_meta(item.meta) or recognize.find_challenge_letter(
+            item.title, item.content
+        )
         post.challenge, post.challenge_letter = self._challenge(item, post, letter, published_at)
         if created and day:
             clash = Post.objects.filter(published_on=day, slug=slug).exclude(pk=post.pk)
@@ -197,6 +200,8 @@ class PostsMixin:
         review.watched_via = found.watched_via
         review.watched_service = services[0] if services else None
         review.lessons = found.lessons
+        if found.watched_on:
+            review.watched_on = found.watched_on
         review.also_like = found.also_like
         review.save()
         review.also_available_on.set(services[1:])

@@ -8,6 +8,7 @@ the text and is listed, so nothing is lost silently.
 
 import datetime
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -89,6 +90,7 @@ class Found:
     watched_via: str = ""
     services: list = field(default_factory=list)  # names, the one watched on first
     rating: Decimal | None = None
+    watched_on: datetime.date | None = None
     lessons: str = ""
     also_like: str = ""
     labels: list = field(default_factory=list)
@@ -246,3 +248,59 @@ def find_challenge_letter(title, content):
         return None
     match = CHALLENGE_LETTER_RE.search(plain(content or ""))
     return match[1].upper() if match else None
+
+
+def letter_from_meta(meta):
+    """The A-to-Z letter this site's own export writes as `_atoz_letter` post meta, or None."""
+    letter = (meta.get("_atoz_letter") or "").strip().upper()
+    return letter if len(letter) == 1 and "A" <= letter <= "Z" else None
+
+
+def _meta_list(value):
+    try:
+        names = json.loads(value)
+    except ValueError:
+        return split_names(value, on_and=False)
+    return (
+        [str(name).strip() for name in names if str(name).strip()]
+        if isinstance(names, list)
+        else []
+    )
+
+
+def _meta_date(value):
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def apply_review_meta(found, meta):
+    """Take the facts from the `_review_*` post meta this site's export writes, when present.
+
+    The meta holds them exactly (Markdown sections, names with commas), where the lines in the
+    text were written for WordPress readers; the lines are still taken out of the text.
+    """
+    title = (meta.get("_review_title") or "").strip()
+    try:
+        rating = Decimal(meta.get("_review_rating", "").strip())
+    except ArithmeticError:
+        return found
+    if not title or not (Decimal("0.5") <= rating <= 5):
+        return found
+    found.title, found.rating = title[:300], (rating * 2).to_integral_value() / 2
+    year = meta.get("_review_release_year", "").strip()
+    found.release_year = int(year) if year.isdigit() else found.release_year
+    found.release_date = _meta_date(meta.get("_review_release_date", "")) or found.release_date
+    for key, attribute in (("_review_directors", "directors"), ("_review_companies", "companies")):
+        if key in meta:
+            setattr(found, attribute, _meta_list(meta[key]))
+    if "_review_watched_via" in meta:
+        found.watched_via = meta["_review_watched_via"].strip()[:200]
+    watched = meta.get("_review_watched_service", "").strip()
+    also = _meta_list(meta.get("_review_also_available_on", "[]"))
+    found.services = ([watched] if watched else []) + [s for s in also if s != watched]
+    found.watched_on = _meta_date(meta.get("_review_watched_on", ""))
+    found.lessons = meta.get("_review_lessons", found.lessons).strip()
+    found.also_like = meta.get("_review_also_like", found.also_like).strip()
+    return found
