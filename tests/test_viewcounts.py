@@ -159,3 +159,11 @@ def test_the_worker_rolls_up_finished_days_in_a_task(client, post):
     assert run_tasks() == 1
     assert DailyViews.objects.get(post=post).views == 1
     assert not Hit.objects.exists()
+
+
+def test_every_reader_page_carries_the_beacon_and_staff_pages_do_not(client, demo):
+    page = client.get(demo.get_absolute_url()).content.decode()
+    assert f'data-beacon="{reverse("viewcounts:beacon")}"' in page
+    assert "js/viewcount" in page
+    client.force_login(make_staff())
+    assert "data-beacon" not in client.get(demo.get_absolute_url()).content.decode()

@@ -74,9 +74,9 @@ def blog(demo_with_comments):
         Company.objects.create(name="Pennebaker Associates, Inc.", slug="pennebaker")
     )
     Page.objects.create(
-        title="About",
-        slug="about",
-        body="Who writes here.",
+        title="Colophon",
+        slug="colophon",
+        body="How this blog is made.",
         status="published",
         published_at=timezone.now() - datetime.timedelta(days=30),
     )
