@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
 
-from infra.markup import excerpt_text, html_to_text
+from infra.markup import excerpt_text
 
 from .models import Post
 from .views import with_reviews
@@ -30,10 +30,6 @@ MAX_QUERY_LENGTH = 200
 SEARCH_CONFIG = "english"  # the stored vector's too (trigger in blog migration 0005)
 MAX_TERMS = 10
 EXCERPT_CHARS = 240
-# Private-use characters mark highlights inside PostgreSQL's headline, so that the text
-# around them can be escaped before <mark> goes in.
-START, STOP = "\ue000", "\ue001"
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 
@@ -115,23 +111,9 @@ def ranked_post_ids(query):
 
 def posts_for_page(ids, query):
     """The posts of one page of results, in the order given, ready for the template."""
+    # The excerpt comes from the rendered body on every backend (excerpt_for): PostgreSQL's
+    # ts_headline reads the Markdown source, bare addresses and footnotes included.
     posts = with_reviews(Post.objects.published().filter(pk__in=ids))
-    if ids and uses_full_text():
-        from django.contrib.postgres.search import SearchHeadline
-
-        posts = posts.annotate(
-            search_headline=SearchHeadline(
-                "body",
-                _search_query(clean_query(query)),
-                config=SEARCH_CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=40,
-                min_words=20,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            )
-        )
     by_pk = {post.pk: post for post in posts} if ids else {}
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
@@ -151,13 +133,6 @@ def _plain(posts, terms):
 
 def excerpt_for(post, terms):
     """A short, escaped piece of the post around the first match, with matches in <mark>."""
-    headline = getattr(post, "search_headline", None)
-    if headline:
-        text = html_to_text(headline)
-        if START not in text and STOP not in text:
-            return _highlight(text, terms)
-        escaped = html.escape(text)
-        return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))
     return _highlight(_window(excerpt_text(post.body_html), terms), terms)
 
 

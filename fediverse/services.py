@@ -127,7 +127,11 @@ def tell_change(broadcast_id, now=None):
     Delete (no longer public, or deleted), or a Create again (public again). Returns its type."""
     now = now or timezone.now()
     with transaction.atomic():
-        row = Broadcast.objects.select_for_update().select_related("post").get(pk=broadcast_id)
+        row = (
+            Broadcast.objects.select_for_update(of=("self",))
+            .select_related("post")
+            .get(pk=broadcast_id)
+        )
         post = row.post
         activity = None
         if post is None or not post.is_public:
