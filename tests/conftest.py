@@ -65,3 +65,31 @@ hypothesis_settings.register_profile(
     suppress_health_check=_FIXTURE_CHECKS,
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def empty_cache():
+    """Rate limits and counters live in the default cache: the test starts and ends without any."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def fresh_spam_site(settings, empty_cache):
+    """A site whose spam filter judges each comment on its own: no first-comment hold, no rate
+    limits, no Akismet."""
+    settings.SPAM_FIRST_COMMENT_HOLD = False
+    settings.SPAM_RATE_LIMIT_PER_IP = 0
+    settings.SPAM_RATE_LIMIT_PER_EMAIL = 0
+    settings.AKISMET_API_KEY = ""
+
+
+@pytest.fixture
+def spam_filter_approves(monkeypatch):
+    """The spam filter's verdicts are its own tests' concern: here it lets everything through."""
+    from comments.spam import pipeline
+
+    monkeypatch.setattr(pipeline, "decide", lambda *args: pipeline.Decision())

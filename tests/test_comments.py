@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,22 +21,7 @@ from tests.factories import make_post, make_user
 from tests.queries import build_afresh
 from tests.task_helpers import run_tasks
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _spam_filter_approves(monkeypatch):
-    """The spam filter's verdicts are its own tests' concern: here it lets everything through."""
-    from comments.spam import pipeline
-
-    monkeypatch.setattr(pipeline, "decide", lambda *args: pipeline.Decision())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache", "spam_filter_approves")]
 
 
 def page_of(client, post, query=""):

@@ -2,7 +2,6 @@
 says of where a form came from keeps another site from posting them for its visitors."""
 
 import pytest
-from django.core.cache import cache
 from django_comments_xtd.models import XtdComment
 
 from infra.csrf import CROSS_SITE_REFUSAL
@@ -10,22 +9,7 @@ from tests.comment_helpers import POST_URL, comment_data
 from tests.factories import make_post
 from tests.test_likes import JSON, like_post_url
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Like limits count per address a day, in the cache."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _spam_filter_approves(monkeypatch):
-    from comments.spam import pipeline
-
-    monkeypatch.setattr(pipeline, "decide", lambda *args: pipeline.Decision())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache", "spam_filter_approves")]
 
 
 CROSS_SITE = [

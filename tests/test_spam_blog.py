@@ -7,7 +7,6 @@ import io
 import time
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -20,7 +19,7 @@ from comments.spam.models import ClassifierModel, Moderation, SpamLink, TrustedB
 from tests.comment_helpers import POST_URL, add_comment
 from tests.factories import make_documentary, make_post, make_review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 QUEUE = "admin:spam_moderation_changelist"
 DECIDE = "admin:spam_moderation_decide"
@@ -44,13 +43,6 @@ SHOP_VISIT = (
 PRAISE_AND_LINK = (
     "Great post! Very informative. Visit https://cheap-essay-writers.com/order for the best essays."
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import io
 import time
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django_comments_xtd.models import XtdComment
@@ -19,20 +18,9 @@ from tests.factories import make_post, make_staff
 from tests.smtp_servers import WorkingServer
 from tests.task_helpers import run_tasks
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_spam_site")]
 
 QUEUE = "admin:spam_moderation_changelist"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_site(settings):
-    cache.clear()
-    settings.SPAM_FIRST_COMMENT_HOLD = False
-    settings.SPAM_RATE_LIMIT_PER_IP = 0
-    settings.SPAM_RATE_LIMIT_PER_EMAIL = 0
-    settings.AKISMET_API_KEY = ""
-    yield
-    cache.clear()
 
 
 def send(

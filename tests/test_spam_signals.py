@@ -7,7 +7,6 @@ trusted blogs, no disallowed terms), with the first-comment rule and rate limits
 import time
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django_comments_xtd.models import XtdComment
@@ -18,23 +17,12 @@ from comments.spam.models import Moderation, SparedSignal
 from tests.comment_helpers import POST_URL, add_comment
 from tests.factories import make_documentary, make_post, make_review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_spam_site")]
 
 PUBLISHED = Moderation.Status.APPROVED
 HELD = Moderation.Status.PENDING
 FILED = Moderation.Status.SPAM
 DECIDE = "admin:spam_moderation_decide"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_site(settings):
-    cache.clear()
-    settings.SPAM_FIRST_COMMENT_HOLD = False
-    settings.SPAM_RATE_LIMIT_PER_IP = 0
-    settings.SPAM_RATE_LIMIT_PER_EMAIL = 0
-    settings.AKISMET_API_KEY = ""
-    yield
-    cache.clear()
 
 
 @pytest.fixture
